@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/shiplog/shiplog/internal/serve"
+	"github.com/shiplog/shiplog/internal/site"
+)
+
+func init() {
+	register(&command{
+		name:    "serve",
+		summary: "Build the site with drafts, serve it on 127.0.0.1 and rebuild on change",
+		usage:   "[DIR] [--port 8080] [--bind 127.0.0.1]",
+		example: "shiplog serve example\nshiplog serve --port 0   # pick a free port",
+		run:     runServe,
+	})
+}
+
+func runServe(ctx context.Context, e *env, args []string) int {
+	c := commands["serve"]
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	port := fs.Int("port", 8080, "port to listen on; 0 picks a free one")
+	bind := fs.String("bind", "127.0.0.1", "address to listen on; anything but loopback exposes drafts to the network")
+	drafts := fs.Bool("drafts", true, "show entries marked draft, with a badge")
+	pos, code := c.parse(e, fs, args, 1)
+	if code >= 0 {
+		return code
+	}
+	src := dirArg(pos, 0)
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	err := serve.Run(ctx, serve.Options{
+		Src:  src,
+		Bind: *bind,
+		Port: *port,
+		Log:  logger,
+		Out:  e.stdout,
+		Build: func(ctx context.Context, out string) error {
+			rep, err := site.Build(ctx, site.Options{Src: src, Out: out, Drafts: *drafts, Now: time.Now(), Serve: true})
+			if report(e, rep, err, false) != exitOK {
+				return fmt.Errorf("build failed")
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "shiplog serve: %v\n", err)
+		return exitProblem
+	}
+	return exitOK
+}

@@ -1,0 +1,344 @@
+package content
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shiplog/shiplog/internal/diag"
+	"github.com/shiplog/shiplog/internal/slug"
+)
+
+// Kinds are the kinds of entry, in the order the log's filter shows them.
+var Kinds = []string{"broke", "built", "decision", "note"}
+
+// Entry is one engineering-log entry: its front matter, validated, and its
+// Markdown body, not yet rendered.
+type Entry struct {
+	Path     string // source file, relative to the site root, slash-separated
+	ID       string // stable identity for feeds; never derived from URL or title
+	Title    string
+	Date     time.Time
+	Updated  time.Time // zero when not given
+	Kind     string    // one of Kinds
+	Project  string    // display name; "" when none
+	Tags     []string  // display names, deduplicated, in the order written
+	Summary  string
+	Hero     *Image
+	Lesson   string   // from front matter; the renderer may fill it from the body
+	Errors   []string // exact error messages this entry solved
+	Draft    bool
+	Slug     string
+	Aliases  []string // site paths that redirect to this entry
+	Body     []byte   // Markdown after the front matter
+	BodyLine int      // source line where Body starts
+
+	keyPos map[string][2]int
+}
+
+// Image is a picture referenced from front matter (the hero).
+type Image struct {
+	Src, Alt, Caption string
+	Line, Col         int // where src is written
+}
+
+// URL is the entry's page, "/log/<slug>/".
+func (e *Entry) URL() string { return "/log/" + e.Slug + "/" }
+
+// Dir is the folder of the entry's source file, relative to the site root.
+func (e *Entry) Dir() string { return path.Dir(e.Path) }
+
+// KeyPos returns where a front-matter key was written, or the first line.
+func (e *Entry) KeyPos(key string) (line, col int) {
+	if p, ok := e.keyPos[key]; ok {
+		return p[0], p[1]
+	}
+	return 1, 1
+}
+
+// knownKeys lists the front-matter keys in the order the docs give them.
+var knownKeys = []string{"id", "title", "date", "updated", "kind", "project", "tags", "summary", "hero", "lesson", "errors", "draft", "slug", "aliases"}
+
+var heroKeys = []string{"src", "alt", "caption"}
+
+var (
+	slugRe    = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	datePrefx = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}-`)
+)
+
+// dateLayouts are the accepted forms of date and updated, most common first.
+var dateLayouts = []string{
+	"2006-01-02",
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+}
+
+func parseDate(s string, loc *time.Location) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range dateLayouts {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t.In(loc), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// decodeEntry validates fields into e, reporting every problem.
+func decodeEntry(e *Entry, fields []field, loc *time.Location) diag.List {
+	var problems diag.List
+	p := e.Path
+	e.keyPos = make(map[string][2]int, len(fields))
+	errf := func(line, col int, hint, format string, args ...any) {
+		problems.Add(diag.Errorf(p, line, col, hint, format, args...))
+	}
+	str := func(f field) (string, bool) {
+		if f.val.kind == nullValue {
+			return "", true
+		}
+		if f.val.kind != scalarValue {
+			errf(f.val.line, f.val.col, "write it as text on one line", "%s: expected text, got %s", f.key, f.val.kind)
+			return "", false
+		}
+		return f.val.str, true
+	}
+	strList := func(f field, example string) []string {
+		switch f.val.kind {
+		case nullValue:
+			return nil
+		case scalarValue:
+			return []string{f.val.str}
+		case listValue:
+			var out []string
+			for _, v := range f.val.list {
+				if v.kind != scalarValue {
+					errf(v.line, v.col, "write a list such as "+example, "%s: each item must be text, got %s", f.key, v.kind)
+					continue
+				}
+				out = append(out, v.str)
+			}
+			return out
+		}
+		errf(f.val.line, f.val.col, "write a list such as "+example, "%s: expected a list, got %s", f.key, f.val.kind)
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, f := range fields {
+		if seen[f.key] {
+			errf(f.line, f.col, "keep one of them", "%s is given twice", f.key)
+			continue
+		}
+		seen[f.key] = true
+		e.keyPos[f.key] = [2]int{f.line, f.col}
+		switch f.key {
+		case "id":
+			if s, ok := str(f); ok {
+				e.ID = strings.TrimSpace(s)
+			}
+		case "title":
+			if s, ok := str(f); ok {
+				e.Title = strings.TrimSpace(s)
+			}
+		case "summary":
+			if s, ok := str(f); ok {
+				e.Summary = strings.TrimSpace(s)
+			}
+		case "lesson":
+			if s, ok := str(f); ok {
+				e.Lesson = strings.TrimSpace(s)
+			}
+		case "project":
+			if s, ok := str(f); ok {
+				e.Project = strings.TrimSpace(s)
+				if e.Project != "" && Slugify(e.Project) == "" {
+					errf(f.val.line, f.val.col, "use letters or digits", "project: %q has no letters or digits to name its page", s)
+				}
+			}
+		case "date", "updated":
+			s, ok := str(f)
+			if !ok {
+				continue
+			}
+			t, ok := parseDate(s, loc)
+			if !ok {
+				errf(f.val.line, f.val.col, "write it as 2026-03-14 or 2026-03-14T09:30:00Z",
+					"%s: cannot parse %q", f.key, s)
+				continue
+			}
+			if f.key == "date" {
+				e.Date = t
+			} else {
+				e.Updated = t
+			}
+		case "kind":
+			s, ok := str(f)
+			if !ok {
+				continue
+			}
+			k := strings.ToLower(strings.TrimSpace(s))
+			if !slices.Contains(Kinds, k) {
+				hint := "use one of " + strings.Join(Kinds, ", ")
+				if sug := diag.Suggest(k, Kinds); sug != "" {
+					hint = fmt.Sprintf("did you mean `%s`? use one of %s", sug, strings.Join(Kinds, ", "))
+				}
+				errf(f.val.line, f.val.col, hint, "kind: unknown kind %q", s)
+				continue
+			}
+			e.Kind = k
+		case "tags":
+			for _, t := range strList(f, "[aws, lambda]") {
+				for _, part := range strings.Split(t, ",") {
+					part = strings.TrimSpace(part)
+					if part == "" {
+						continue
+					}
+					if Slugify(part) == "" {
+						errf(f.val.line, f.val.col, "use letters or digits", "tags: %q has no letters or digits to name its page", part)
+						continue
+					}
+					if !slices.ContainsFunc(e.Tags, func(x string) bool { return Slugify(x) == Slugify(part) }) {
+						e.Tags = append(e.Tags, part)
+					}
+				}
+			}
+		case "errors":
+			for _, s := range strList(f, `["invalid ELF header"]`) {
+				if s = strings.TrimSpace(s); s != "" {
+					e.Errors = append(e.Errors, s)
+				}
+			}
+		case "aliases":
+			for _, a := range strList(f, `["/old/path/"]`) {
+				clean := path.Clean("/" + strings.TrimSpace(a))
+				if !strings.HasPrefix(a, "/") || strings.Contains(a, "..") || strings.ContainsAny(a, "?#\\ \t") {
+					errf(f.val.line, f.val.col, `write a site path such as "/2025/03/old-title/"`, "aliases: %q is not a clean site path", a)
+					continue
+				}
+				if strings.HasSuffix(a, "/") && clean != "/" {
+					clean += "/"
+				}
+				e.Aliases = append(e.Aliases, clean)
+			}
+		case "draft":
+			s, ok := str(f)
+			if !ok {
+				continue
+			}
+			switch strings.ToLower(s) {
+			case "true", "yes":
+				e.Draft = true
+			case "false", "no", "":
+			default:
+				errf(f.val.line, f.val.col, "write true or false", "draft: expected true or false, got %q", s)
+			}
+		case "slug":
+			s, ok := str(f)
+			if !ok {
+				continue
+			}
+			if !slugRe.MatchString(s) {
+				errf(f.val.line, f.val.col, fmt.Sprintf("use lowercase letters, digits and dashes, such as %q", Slugify(s)),
+					"slug: %q is not a valid slug", s)
+				continue
+			}
+			e.Slug = s
+		case "hero":
+			e.Hero = decodeHero(f, &problems, p)
+		default:
+			hint := "remove it; see docs/entry-format.md for the keys"
+			if sug := diag.Suggest(f.key, knownKeys); sug != "" {
+				hint = fmt.Sprintf("did you mean `%s`?", sug)
+			}
+			problems.Add(diag.Warnf(p, f.line, f.col, hint, "unknown key `%s`", f.key))
+		}
+	}
+	if e.Title == "" {
+		line, col := e.KeyPos("title")
+		errf(line, col, `add a line such as: title: "Lambda dies with invalid ELF header"`, "title is required")
+	}
+	if _, ok := e.keyPos["date"]; !ok {
+		errf(1, 1, "add a line such as: date: 2026-03-14", "date is required")
+	}
+	if e.Kind == "" {
+		e.Kind = "note"
+	}
+	if e.Slug == "" {
+		e.Slug = slugFromPath(e.Path)
+		if e.Slug == "" {
+			errf(1, 1, "rename the file or add a slug: key", "cannot derive a URL slug from the file name")
+		}
+	}
+	if e.ID == "" && !problems.HasErrors() {
+		problems.Add(diag.Warnf(p, 1, 1, "add a line such as: id: "+suggestID(e.Path),
+			"no id: feed readers will see this entry as new if its URL or title changes"))
+	}
+	return problems
+}
+
+func decodeHero(f field, problems *diag.List, p string) *Image {
+	h := &Image{Line: f.val.line, Col: f.val.col}
+	switch f.val.kind {
+	case nullValue:
+		return nil
+	case scalarValue:
+		h.Src = f.val.str
+	case mapValue:
+		for _, sub := range f.val.fields {
+			if sub.val.kind != scalarValue && sub.val.kind != nullValue {
+				problems.Add(diag.Errorf(p, sub.val.line, sub.val.col, "write it as text", "hero.%s: expected text, got %s", sub.key, sub.val.kind))
+				continue
+			}
+			switch sub.key {
+			case "src":
+				h.Src, h.Line, h.Col = sub.val.str, sub.val.line, sub.val.col
+			case "alt":
+				h.Alt = strings.TrimSpace(sub.val.str)
+			case "caption":
+				h.Caption = strings.TrimSpace(sub.val.str)
+			default:
+				hint := "hero takes src, alt and caption"
+				if sug := diag.Suggest(sub.key, heroKeys); sug != "" {
+					hint = fmt.Sprintf("did you mean `%s`?", sug)
+				}
+				problems.Add(diag.Warnf(p, sub.line, sub.col, hint, "unknown key `hero.%s`", sub.key))
+			}
+		}
+	default:
+		problems.Add(diag.Errorf(p, f.val.line, f.val.col, "write src, alt and caption under hero:", "hero: expected a table of keys, got %s", f.val.kind))
+		return nil
+	}
+	if strings.TrimSpace(h.Src) == "" {
+		problems.Add(diag.Errorf(p, f.line, f.col, "add src: the image file beside the entry", "hero: src is required"))
+		return nil
+	}
+	return h
+}
+
+// suggestID proposes a stable id for an entry that has none. It is derived
+// from the path so the hint is the same on every run.
+func suggestID(p string) string {
+	sum := sha256.Sum256([]byte("shiplog-id:" + p))
+	b := sum[:16]
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func slugFromPath(p string) string {
+	base := strings.TrimSuffix(path.Base(p), path.Ext(p))
+	if base == "index" {
+		base = path.Base(path.Dir(p))
+	}
+	base = datePrefx.ReplaceAllString(base, "")
+	return Slugify(base)
+}
+
+// Slugify turns a name into a URL path segment; see slug.Make.
+func Slugify(s string) string { return slug.Make(s) }

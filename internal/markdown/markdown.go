@@ -1,0 +1,229 @@
+// Package markdown renders the body of an entry: CommonMark with the GFM
+// extensions (tables, task lists, strikethrough, autolinks) and footnotes,
+// code highlighted by chroma with CSS classes, headings with stable unique
+// ids, images with captions as <figure>, and the closing "What this
+// reinforced:" paragraph lifted out as the entry's lesson.
+//
+// Untrusted input stays inert: raw HTML is omitted (with a warning) unless
+// the site opts in, and links to javascript:, vbscript: or data: URLs are
+// never emitted, however they are encoded.
+//
+// A Renderer is configured once and is safe for concurrent use.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/shiplog/shiplog/internal/diag"
+)
+
+// LessonPrefix starts the paragraph that becomes an entry's lesson.
+const LessonPrefix = "What this reinforced:"
+
+// Options configures a Renderer.
+type Options struct {
+	Unsafe     bool     // let raw HTML through (links are still checked)
+	ErrorLangs []string // fenced-block languages that hold error output
+}
+
+// DefaultErrorLangs are the fenced-block languages read as error output.
+var DefaultErrorLangs = []string{"error", "console", "log", "stacktrace"}
+
+// Renderer turns Markdown into HTML.
+type Renderer struct {
+	md   goldmark.Markdown
+	opts Options
+	hl   *highlighter
+}
+
+// New returns a Renderer.
+func New(opts Options) *Renderer {
+	if opts.ErrorLangs == nil {
+		opts.ErrorLangs = DefaultErrorLangs
+	}
+	r := &Renderer{opts: opts, hl: newHighlighter()}
+	rendererOpts := []renderer.Option{
+		renderer.WithNodeRenderers(util.Prioritized(&nodeRenderer{hl: r.hl, errorLangs: opts.ErrorLangs}, 100)),
+	}
+	if opts.Unsafe {
+		rendererOpts = append(rendererOpts, html.WithUnsafe())
+	}
+	r.md = goldmark.New(
+		goldmark.WithExtensions(
+			extension.GFM,
+			extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(func(n ast.Node) []byte {
+				if p, ok := n.OwnerDocument().Meta()[metaIDPrefix].(string); ok {
+					return []byte(p)
+				}
+				return nil
+			})),
+		),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(&transformer{unsafe: opts.Unsafe, errorLangs: opts.ErrorLangs}, 100)),
+		),
+		goldmark.WithRendererOptions(rendererOpts...),
+	)
+	return r
+}
+
+// ImageInfo is what the site knows about an image file.
+type ImageInfo struct {
+	URL           string // what to put in src
+	Width, Height int    // 0 when unknown
+}
+
+// Doc is one document to render.
+type Doc struct {
+	Path     string // source file, for problems
+	Line     int    // source line where Source starts (after front matter)
+	Source   []byte
+	IDPrefix string // prepended to every id, so many entries can share a page
+
+	// Image resolves an image destination written in the body. A nil
+	// Image leaves destinations as they are.
+	Image func(dest string) (ImageInfo, error)
+}
+
+// Heading is a section heading of the rendered body.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// Result is a rendered body.
+type Result struct {
+	HTML        []byte
+	Headings    []Heading
+	LessonHTML  []byte   // inline HTML of the lesson paragraph, without its prefix
+	LessonText  string   // the same as plain text
+	ErrorBlocks []string // contents of fenced blocks in an error language
+	Words       int
+	Problems    diag.List
+}
+
+const (
+	metaIDPrefix = "shiplog-id-prefix"
+	metaState    = "shiplog-state"
+)
+
+// state is what the transformer learns about one document and hands to
+// Render; it lives in the document's meta, so the shared goldmark
+// instance holds no per-document state.
+type state struct {
+	doc      *Doc
+	res      *Result
+	lesson   *ast.Paragraph
+	problems diag.List
+}
+
+func (s *state) warn(off int, hint, format string, args ...any) {
+	line, col := s.pos(off)
+	s.problems.Add(diag.Warnf(s.doc.Path, line, col, hint, format, args...))
+}
+
+func (s *state) fail(off int, hint, format string, args ...any) {
+	line, col := s.pos(off)
+	s.problems.Add(diag.Errorf(s.doc.Path, line, col, hint, format, args...))
+}
+
+func (s *state) pos(off int) (int, int) {
+	if off < 0 {
+		return max(s.doc.Line, 1), 1
+	}
+	line, col := diag.LineCol(s.doc.Source, off)
+	return line + max(s.doc.Line, 1) - 1, col
+}
+
+// Render renders one document.
+func (r *Renderer) Render(d Doc) (*Result, error) {
+	res := &Result{Words: countWords(d.Source)}
+	st := &state{doc: &d, res: res}
+	pc := parser.NewContext(parser.WithIDs(newIDs(d.IDPrefix)))
+	pc.Set(stateKey, st)
+	doc := r.md.Parser().Parse(text.NewReader(d.Source), parser.WithContext(pc))
+	doc.OwnerDocument().AddMeta(metaIDPrefix, d.IDPrefix)
+
+	var buf bytes.Buffer
+	buf.Grow(len(d.Source) * 2)
+	if err := r.md.Renderer().Render(&buf, d.Source, doc); err != nil {
+		return nil, fmt.Errorf("render %s: %w", d.Path, err)
+	}
+	res.HTML = buf.Bytes()
+	if st.lesson != nil {
+		var lb bytes.Buffer
+		lesson := ast.NewDocument()
+		lesson.AddMeta(metaIDPrefix, d.IDPrefix)
+		para := ast.NewParagraph()
+		for c := st.lesson.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			para.AppendChild(para, c)
+			c = next
+		}
+		lesson.AppendChild(lesson, para)
+		if err := r.md.Renderer().Render(&lb, d.Source, lesson); err != nil {
+			return nil, fmt.Errorf("render lesson of %s: %w", d.Path, err)
+		}
+		h := bytes.TrimSpace(lb.Bytes())
+		h = bytes.TrimPrefix(h, []byte("<p>"))
+		h = bytes.TrimSuffix(h, []byte("</p>"))
+		res.LessonHTML = bytes.TrimSpace(h)
+	}
+	res.Problems = st.problems
+	return res, nil
+}
+
+var stateKey = parser.NewContextKey()
+
+func countWords(src []byte) int {
+	n := 0
+	inWord := false
+	for _, c := range src {
+		space := c == ' ' || c == '\n' || c == '\t' || c == '\r'
+		if !space && !inWord {
+			n++
+		}
+		inWord = !space
+	}
+	return n
+}
+
+// plainText returns the text inside n, without markup.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *ast.CodeSpan:
+			for cc := t.FirstChild(); cc != nil; cc = cc.NextSibling() {
+				if tx, ok := cc.(*ast.Text); ok {
+					b.Write(tx.Segment.Value(src))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}

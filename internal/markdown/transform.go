@@ -1,0 +1,350 @@
+package markdown
+
+import (
+	"bytes"
+	"html"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+
+	"github.com/shiplog/shiplog/internal/slug"
+)
+
+// transformer walks a parsed document once: it lifts out the lesson,
+// drops unsafe HTML and links, resolves images, turns captioned images
+// into figures and collects headings and error blocks.
+type transformer struct {
+	unsafe     bool
+	errorLangs []string
+}
+
+func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	st, ok := pc.Get(stateKey).(*state)
+	if !ok {
+		return
+	}
+	src := reader.Source()
+	st.lesson = liftLesson(doc, src)
+	if st.lesson != nil {
+		st.res.LessonText = strings.TrimSpace(plainText(st.lesson, src))
+	}
+
+	var remove, unwrap []ast.Node
+	var figures []*ast.Paragraph
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.HTMLBlock, *ast.RawHTML:
+			raw := rawHTML(n, src)
+			switch {
+			case !t.unsafe:
+				st.warn(offset(n), "raw HTML is left out; set markdown.unsafe = true in shiplog.toml to allow it",
+					"raw HTML omitted: %s", clip(raw, 40))
+				remove = append(remove, n)
+			case hasDangerousURL(raw):
+				st.warn(offset(n), "use an http(s) link", "raw HTML with a script URL omitted: %s", clip(raw, 40))
+				remove = append(remove, n)
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.Link:
+			if dangerous(n.Destination, false) {
+				st.warn(offset(n), "links may only point to http(s), mailto or site paths",
+					"link to %q removed", clip(string(n.Destination), 40))
+				unwrap = append(unwrap, n)
+			}
+		case *ast.AutoLink:
+			if dangerous(n.URL(src), false) {
+				st.warn(offset(n), "links may only point to http(s), mailto or site paths",
+					"link to %q removed", clip(string(n.URL(src)), 40))
+				unwrap = append(unwrap, n)
+			}
+		case *ast.Image:
+			if dangerous(n.Destination, true) {
+				st.warn(offset(n), "images must be files beside the entry or http(s) URLs",
+					"image %q removed", clip(string(n.Destination), 40))
+				remove = append(remove, n)
+				return ast.WalkSkipChildren, nil
+			}
+			t.image(st, n, src)
+			if p, ok := n.Parent().(*ast.Paragraph); ok && len(n.Title) > 0 && p.ChildCount() == 1 {
+				figures = append(figures, p)
+			}
+		case *ast.FencedCodeBlock:
+			lang := strings.ToLower(string(n.Language(src)))
+			if slices.Contains(t.errorLangs, lang) {
+				st.res.ErrorBlocks = append(st.res.ErrorBlocks, string(blockText(n, src)))
+			}
+		case *ast.Heading:
+			id, _ := n.AttributeString("id")
+			idb, _ := id.([]byte)
+			st.res.Headings = append(st.res.Headings, Heading{Level: n.Level, ID: string(idb), Text: strings.TrimSpace(plainText(n, src))})
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, n := range remove {
+		if p := n.Parent(); p != nil {
+			p.RemoveChild(p, n)
+		}
+	}
+	for _, n := range unwrap {
+		p := n.Parent()
+		if p == nil {
+			continue
+		}
+		if al, ok := n.(*ast.AutoLink); ok {
+			p.ReplaceChild(p, n, ast.NewString(al.Label(src)))
+			continue
+		}
+		for c := n.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			p.InsertBefore(p, n, c)
+			c = next
+		}
+		p.RemoveChild(p, n)
+	}
+	for _, p := range figures {
+		img := p.FirstChild()
+		fig := &Figure{}
+		p.RemoveChild(p, img)
+		fig.AppendChild(fig, img)
+		p.Parent().ReplaceChild(p.Parent(), p, fig)
+	}
+}
+
+func (t *transformer) image(st *state, n *ast.Image, src []byte) {
+	alt := strings.TrimSpace(plainText(n, src))
+	if alt == "" {
+		st.warn(offset(n), "describe the image for people who cannot see it: ![what it shows](file.png)",
+			"image %q has no alt text", clip(string(n.Destination), 60))
+	}
+	if st.doc.Image == nil {
+		return
+	}
+	dest := string(n.Destination)
+	if u, err := url.Parse(dest); err == nil && (u.Scheme != "" || strings.HasPrefix(dest, "//")) {
+		return // remote image: published as written
+	}
+	info, err := st.doc.Image(dest)
+	if err != nil {
+		st.fail(offset(n), "check the file name; images live beside the entry and names are case-sensitive",
+			"image %q: %v", clip(dest, 80), err)
+		return
+	}
+	n.Destination = []byte(info.URL)
+	if info.Width > 0 && info.Height > 0 {
+		n.SetAttributeString("width", info.Width)
+		n.SetAttributeString("height", info.Height)
+	}
+}
+
+// liftLesson detaches the document's last paragraph when it starts with
+// LessonPrefix, and returns it without the prefix.
+func liftLesson(doc *ast.Document, src []byte) *ast.Paragraph {
+	p, ok := doc.LastChild().(*ast.Paragraph)
+	if !ok || !strings.HasPrefix(strings.TrimSpace(plainText(p, src)), LessonPrefix) {
+		return nil
+	}
+	// The prefix is either plain text at the start, or wrapped in emphasis.
+	first := p.FirstChild()
+	switch f := first.(type) {
+	case *ast.Emphasis:
+		if strings.TrimSpace(plainText(f, src)) == LessonPrefix {
+			p.RemoveChild(p, f)
+		} else {
+			return nil
+		}
+	case *ast.Text:
+		seg := f.Segment
+		v := seg.Value(src)
+		i := bytes.Index(v, []byte(LessonPrefix))
+		if i < 0 {
+			return nil
+		}
+		f.Segment = seg.WithStart(seg.Start + i + len(LessonPrefix))
+	default:
+		return nil
+	}
+	// Trim the space left between the prefix and the lesson.
+	if tx, ok := p.FirstChild().(*ast.Text); ok {
+		v := tx.Segment.Value(src)
+		trimmed := bytes.TrimLeft(v, " \t")
+		tx.Segment = tx.Segment.WithStart(tx.Segment.Start + len(v) - len(trimmed))
+	}
+	doc.RemoveChild(doc, p)
+	return p
+}
+
+// offset finds a byte offset in the source for n, or -1.
+func offset(n ast.Node) int {
+	if r, ok := n.(*ast.RawHTML); ok && r.Segments.Len() > 0 {
+		return r.Segments.At(0).Start
+	}
+	for c := n; c != nil; c = c.Parent() {
+		if t, ok := c.(*ast.Text); ok {
+			return t.Segment.Start
+		}
+		if c.Type() == ast.TypeBlock && c.Lines().Len() > 0 {
+			return c.Lines().At(0).Start
+		}
+		if c != n {
+			continue
+		}
+		// look into the first descendants for a text segment
+		for d := n.FirstChild(); d != nil; d = d.FirstChild() {
+			if t, ok := d.(*ast.Text); ok {
+				return t.Segment.Start
+			}
+		}
+	}
+	return -1
+}
+
+func rawHTML(n ast.Node, src []byte) string {
+	var b strings.Builder
+	switch n := n.(type) {
+	case *ast.RawHTML:
+		for i := range n.Segments.Len() {
+			seg := n.Segments.At(i)
+			b.Write(seg.Value(src))
+		}
+	default:
+		for i := range n.Lines().Len() {
+			seg := n.Lines().At(i)
+			b.Write(seg.Value(src))
+		}
+	}
+	return b.String()
+}
+
+func blockText(n ast.Node, src []byte) []byte {
+	var b bytes.Buffer
+	for i := range n.Lines().Len() {
+		seg := n.Lines().At(i)
+		b.Write(seg.Value(src))
+	}
+	return b.Bytes()
+}
+
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// dangerous reports whether a link or image destination would run code or
+// smuggle content: javascript:, vbscript:, file: and (except images)
+// data:, however the scheme is hidden with entities, percent-encoding,
+// case, control characters or whitespace.
+func dangerous(dest []byte, image bool) bool {
+	s := normalizeURL(string(dest))
+	scheme, _, ok := strings.Cut(s, ":")
+	if !ok || strings.ContainsAny(scheme, "/?#") {
+		return false
+	}
+	switch scheme {
+	case "javascript", "vbscript", "file", "livescript", "mocha":
+		return true
+	case "data":
+		if image {
+			for _, t := range []string{"data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp"} {
+				if strings.HasPrefix(s, t) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func normalizeURL(s string) string {
+	for range 4 {
+		prev := s
+		s = html.UnescapeString(s)
+		if u, err := url.PathUnescape(s); err == nil {
+			s = u
+		}
+		if s == prev {
+			break
+		}
+	}
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\\' {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.ToLower(s)
+}
+
+var dangerousInHTML = []string{"javascript:", "vbscript:", "data:text", "livescript:"}
+
+func hasDangerousURL(raw string) bool {
+	s := normalizeURL(raw)
+	for _, d := range dangerousInHTML {
+		if strings.Contains(s, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// ids makes heading ids that are unique within a document and stable:
+// the same heading text gives the same id on every build.
+type ids struct {
+	prefix string
+	used   map[string]bool
+}
+
+func newIDs(prefix string) *ids { return &ids{prefix: prefix, used: map[string]bool{}} }
+
+func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
+	base := slug.Make(string(value))
+	if base == "" {
+		base = "section"
+	}
+	base = s.prefix + base
+	id := base
+	for i := 1; s.used[id]; i++ {
+		id = base + "-" + itoa(i)
+	}
+	s.used[id] = true
+	return []byte(id)
+}
+
+func (s *ids) Put(value []byte) { s.used[string(value)] = true }
+
+func itoa(i int) string {
+	var b [20]byte
+	n := len(b)
+	for {
+		n--
+		b[n] = byte('0' + i%10)
+		i /= 10
+		if i == 0 {
+			break
+		}
+	}
+	return string(b[n:])
+}
+
+// Figure is a captioned image: <figure><img><figcaption>.
+type Figure struct{ ast.BaseBlock }
+
+// KindFigure is the kind of Figure nodes.
+var KindFigure = ast.NewNodeKind("Figure")
+
+// Kind implements ast.Node.
+func (n *Figure) Kind() ast.NodeKind { return KindFigure }
+
+// Dump implements ast.Node.
+func (n *Figure) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }

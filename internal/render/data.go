@@ -1,0 +1,175 @@
+package render
+
+import (
+	"html/template"
+	"time"
+)
+
+// Site is what every page knows about the site.
+type Site struct {
+	Title    string
+	Author   string
+	Tagline  string
+	Intro    string
+	HomeURL  string // the author's home page; "" when not configured
+	HomeHost string // HomeURL without scheme, for the link text
+	Lang     string
+	Root     string // path prefix of the site, "/" or "/sub/"
+	CSS      string // URL of the stylesheet
+	Favicon  string // URL of the favicon, "" when none
+	Ticker   Ticker
+	Serve    bool // rendered by the dev server
+}
+
+// Ticker is the headline strip at the top of every page.
+type Ticker struct {
+	Items []Headline
+	Note  string // shown when there are no headlines
+	AsOf  string // "as of 14:05 UTC"
+}
+
+// Headline is one story in the ticker.
+type Headline struct {
+	Title, URL, DiscussURL string
+	Points, Comments       int
+}
+
+// Page is what every page has.
+type Page struct {
+	Site        *Site
+	Title       string // the <title>, without the site name
+	Description string
+	Path        string // URL path of the page, with Site.Root
+	Canonical   string // absolute URL when base_url is set, else Path
+	Section     string // "home", "log", "tags", "projects", "lessons", "archive"
+}
+
+// Link is a labelled URL.
+type Link struct {
+	Label string
+	URL   string
+	Count int
+	Rel   string
+}
+
+// Entry is an entry ready for a template.
+type Entry struct {
+	URL        string
+	Slug       string
+	Title      string
+	Kind       string
+	KindLabel  string
+	KindURL    string
+	Project    *Link
+	Tags       []Link
+	Date       time.Time
+	Updated    time.Time
+	Summary    string
+	Hero       *Image
+	Body       template.HTML
+	Lesson     template.HTML
+	LessonText string
+	Minutes    int
+	TOC        []Heading
+	Draft      bool
+}
+
+// Image is a picture with its size.
+type Image struct {
+	URL           string
+	Alt           string
+	Caption       string
+	Width, Height int
+}
+
+// Heading is an entry of a table of contents.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// Pager links the pages of a paginated list.
+type Pager struct {
+	Number, Total int
+	Prev, Next    string // URLs, "" at the ends
+	Pages         []Link // every page, for a numbered pager
+}
+
+// StreamPage is the log stream: full entries, newest first.
+type StreamPage struct {
+	Page
+	Heading string
+	Kind    string // the kind filter in effect, "" for all
+	Kinds   []Link // the filter links; Rel "current" marks the active one
+	Entries []*Entry
+	Pager   Pager
+}
+
+// EntryPage is one entry on its own.
+type EntryPage struct {
+	Page
+	Entry      *Entry
+	Prev, Next *Link // older and newer entries
+	Related    []*Entry
+}
+
+// HomePage is the site's front page.
+type HomePage struct {
+	Page
+	About    template.HTML
+	Latest   []*Entry
+	Projects []Link
+	Counts   []Link // entries per kind
+	Total    int
+}
+
+// TermPage lists the entries with one tag or in one project.
+type TermPage struct {
+	Page
+	Heading string
+	What    string // "tag" or "project"
+	Entries []*Entry
+	Kinds   []Link // counts per kind within the term
+	First   time.Time
+	Last    time.Time
+}
+
+// TermsPage lists every tag or every project.
+type TermsPage struct {
+	Page
+	Heading string
+	What    string
+	Terms   []Link
+}
+
+// ArchivePage lists every entry by year and month.
+type ArchivePage struct {
+	Page
+	Years []ArchiveYear
+}
+
+// ArchiveYear is one year of the archive.
+type ArchiveYear struct {
+	Year    int
+	Months  []ArchiveMonth
+	Entries int
+}
+
+// ArchiveMonth is one month of the archive.
+type ArchiveMonth struct {
+	Name    string
+	Entries []*Entry
+}
+
+// LessonsPage collects every lesson with a link to its entry.
+type LessonsPage struct {
+	Page
+	Lessons []*Entry
+}
+
+// NotFoundPage is the 404 page.
+type NotFoundPage struct {
+	Page
+	Latest []*Entry
+}

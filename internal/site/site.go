@@ -1,0 +1,381 @@
+// Package site builds an engineering log into a static site. Build reads
+// top to bottom: load → render Markdown → model the pages → write them into
+// a staging folder → swap it in.
+package site
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/shiplog/shiplog/internal/config"
+	"github.com/shiplog/shiplog/internal/content"
+	"github.com/shiplog/shiplog/internal/diag"
+	"github.com/shiplog/shiplog/internal/markdown"
+	"github.com/shiplog/shiplog/internal/render"
+	"github.com/shiplog/shiplog/internal/theme"
+)
+
+// Options says what to build and how.
+type Options struct {
+	Src    string    // the log's folder
+	Out    string    // the output folder; Src/public when ""
+	Drafts bool      // include drafts (the dev server does)
+	Now    time.Time // entries dated after Now are left out; zero keeps all
+	Serve  bool      // building for the dev server
+	Strict bool      // warnings fail the build
+}
+
+// Report sums up a build.
+type Report struct {
+	Entries  int
+	Pages    int
+	Files    int
+	Drafts   int // drafts left out
+	Future   int // entries dated in the future, left out
+	Problems diag.List
+	Elapsed  time.Duration
+	Out      string
+}
+
+// Warnings returns the number of warnings.
+func (r *Report) Warnings() int {
+	_, w := r.Problems.Count()
+	return w
+}
+
+// Summary is the one line printed after a build.
+func (r *Report) Summary() string {
+	s := fmt.Sprintf("built %d %s, %d pages, %d %s in %s → %s",
+		r.Entries, plural(r.Entries, "entry", "entries"), r.Pages,
+		r.Warnings(), plural(r.Warnings(), "warning", "warnings"),
+		r.Elapsed.Round(time.Millisecond), r.Out)
+	var skipped []string
+	if r.Drafts > 0 {
+		skipped = append(skipped, fmt.Sprintf("%d %s", r.Drafts, plural(r.Drafts, "draft", "drafts")))
+	}
+	if r.Future > 0 {
+		skipped = append(skipped, fmt.Sprintf("%d dated in the future", r.Future))
+	}
+	if len(skipped) > 0 {
+		s += " (left out: " + strings.Join(skipped, ", ") + ")"
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Build builds the site. On success the output folder holds the new site;
+// on failure it is untouched and the returned error (a *diag.ListError for
+// problems in the input) says why. The report is returned in both cases so
+// warnings can be printed.
+func Build(ctx context.Context, opts Options) (*Report, error) {
+	start := time.Now()
+	if opts.Out == "" {
+		opts.Out = filepath.Join(opts.Src, "public")
+	}
+	rep := &Report{Out: opts.Out}
+	fail := func(err error) (*Report, error) {
+		rep.Elapsed = time.Since(start)
+		return rep, err
+	}
+
+	cfg, problems := config.Load(opts.Src)
+	rep.Problems.Add(problems...)
+	if err := rep.Problems.Err(); err != nil {
+		return fail(err)
+	}
+	if err := checkOut(opts.Src, opts.Out); err != nil {
+		return fail(err)
+	}
+	root, err := os.OpenRoot(opts.Src)
+	if err != nil {
+		return fail(err)
+	}
+	defer root.Close()
+
+	files, unknown, err := theme.Load(root, "layouts")
+	if err != nil {
+		return fail(err)
+	}
+	for _, name := range unknown {
+		rep.Problems.Add(diag.Warnf("layouts/"+name, 0, 0, "theme files are: "+strings.Join(theme.Names(), ", "), "the theme has no file named %s; it is ignored", name))
+	}
+	tpl, err := render.Compile(files)
+	if err != nil {
+		var te *render.TemplateError
+		if errors.As(err, &te) {
+			rep.Problems.Add(diag.Errorf("layouts/"+te.File, te.Line, 1, "fix the template, or remove it to use the default", "%v", te.Err))
+			return fail(rep.Problems.Err())
+		}
+		return fail(err)
+	}
+
+	log, problems := content.Load(root, content.Options{Location: cfg.Location, Drafts: opts.Drafts, Now: opts.Now})
+	rep.Problems.Add(problems...)
+	if err := rep.Problems.Err(); err != nil {
+		return fail(err)
+	}
+	rep.Drafts, rep.Future = log.Drafts, log.Future
+
+	b := &builder{
+		cfg:    cfg,
+		opts:   opts,
+		root:   root,
+		log:    log,
+		tpl:    tpl,
+		files:  files,
+		md:     markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe}),
+		images: &images{root: root},
+	}
+	if err := b.renderEntries(ctx); err != nil {
+		return fail(err)
+	}
+	rep.Problems.Add(b.problems...)
+	if err := rep.Problems.Err(); err != nil {
+		return fail(err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
+
+	st, err := newStage(opts.Out)
+	if err != nil {
+		return fail(err)
+	}
+	if err := b.write(ctx, st); err != nil {
+		st.discard()
+		var list *diag.ListError
+		if errors.As(err, &list) {
+			rep.Problems.Add(list.List...)
+			return fail(rep.Problems.Err())
+		}
+		return fail(err)
+	}
+	if opts.Strict && rep.Warnings() > 0 {
+		st.discard()
+		return fail(&StrictError{Warnings: rep.Warnings()})
+	}
+	if err := st.swap(); err != nil {
+		st.discard()
+		return fail(err)
+	}
+	rep.Entries = len(log.Entries)
+	rep.Pages, rep.Files = b.nPages, b.nFiles
+	rep.Elapsed = time.Since(start)
+	return rep, nil
+}
+
+// StrictError fails a --strict build that has warnings.
+type StrictError struct{ Warnings int }
+
+func (e *StrictError) Error() string {
+	return fmt.Sprintf("%d %s with --strict", e.Warnings, plural(e.Warnings, "warning", "warnings"))
+}
+
+// builder holds one build's state.
+type builder struct {
+	cfg    config.Config
+	opts   Options
+	root   *os.Root
+	log    *content.Log
+	tpl    *render.Templates
+	files  *theme.Files
+	md     *markdown.Renderer
+	images *images
+
+	site     *render.Site
+	views    map[*content.Entry]*render.Entry
+	assets   []asset // images to copy
+	problems diag.List
+	nPages   int
+	nFiles   int
+	mu       sync.Mutex
+}
+
+// asset is a file copied from the site into the output.
+type asset struct {
+	src, dst string // relative to the site root and to the output root
+	by       string // the entry that uses it
+}
+
+// rendered is an entry after Markdown.
+type rendered struct {
+	view   *render.Entry
+	assets []asset
+	diags  diag.List
+}
+
+// renderEntries renders every entry's Markdown in parallel on all cores.
+func (b *builder) renderEntries(ctx context.Context) error {
+	entries := b.log.Entries
+	out := make([]rendered, len(entries))
+	jobs := make(chan int)
+	errs := make(chan error, 1)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(entries))) {
+		wg.Go(func() {
+			for i := range jobs {
+				r, err := b.renderEntry(entries[i])
+				if err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+					continue
+				}
+				out[i] = r
+			}
+		})
+	}
+	for i := range entries {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+	}
+	b.views = make(map[*content.Entry]*render.Entry, len(entries))
+	for i, e := range entries {
+		b.views[e] = out[i].view
+		b.assets = append(b.assets, out[i].assets...)
+		b.problems.Add(out[i].diags...)
+	}
+	return nil
+}
+
+func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
+	var r rendered
+	names := map[string]string{} // output name → source, to keep names apart
+	publish := func(f *imageFile) string {
+		name := path.Base(f.src)
+		if prev, ok := names[name]; ok && prev != f.src {
+			sum := sha256.Sum256([]byte(f.src))
+			name = fmt.Sprintf("%x-%s", sum[:4], name)
+		}
+		names[name] = f.src
+		if strings.HasPrefix(f.src, "static/") {
+			return b.url("/" + strings.TrimPrefix(f.src, "static/"))
+		}
+		r.assets = append(r.assets, asset{src: f.src, dst: "log/" + e.Slug + "/" + name, by: e.Path})
+		return b.url(e.URL() + url.PathEscape(name))
+	}
+	res, err := b.md.Render(markdown.Doc{
+		Path:   e.Path,
+		Line:   e.BodyLine,
+		Source: e.Body,
+		Image: func(dest string) (markdown.ImageInfo, error) {
+			f, err := b.images.resolve(e.Dir(), dest)
+			if err != nil {
+				return markdown.ImageInfo{}, err
+			}
+			return markdown.ImageInfo{URL: publish(f), Width: f.width, Height: f.height}, nil
+		},
+	})
+	if err != nil {
+		return r, err
+	}
+	r.diags = res.Problems
+	v := b.entryView(e)
+	v.Body = template.HTML(res.HTML)
+	if e.Lesson != "" {
+		v.Lesson = template.HTML(template.HTMLEscapeString(e.Lesson))
+		v.LessonText = e.Lesson
+	} else if len(res.LessonHTML) > 0 {
+		v.Lesson = template.HTML(res.LessonHTML)
+		v.LessonText = res.LessonText
+	}
+	v.Minutes = max(1, (res.Words+229)/230)
+	if res.Words >= 500 && len(res.Headings) >= 3 {
+		for _, h := range res.Headings {
+			if h.Level <= 3 {
+				v.TOC = append(v.TOC, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
+			}
+		}
+	}
+	if h := e.Hero; h != nil {
+		f, err := b.images.resolve(e.Dir(), h.Src)
+		if err != nil {
+			r.diags.Add(diag.Errorf(e.Path, h.Line, h.Col, "check the file name; images live beside the entry and names are case-sensitive", "hero: %v", err))
+		} else {
+			v.Hero = &render.Image{URL: publish(f), Alt: h.Alt, Caption: h.Caption, Width: f.width, Height: f.height}
+			if h.Alt == "" {
+				r.diags.Add(diag.Warnf(e.Path, h.Line, h.Col, "add alt: describing what the image shows", "hero has no alt text"))
+			}
+		}
+	}
+	r.view = v
+	return r, nil
+}
+
+// url prefixes a site path with the site's root path.
+func (b *builder) url(p string) string {
+	return b.siteRoot() + strings.TrimPrefix(p, "/")
+}
+
+func (b *builder) siteRoot() string {
+	if u, err := url.Parse(b.cfg.BaseURL); err == nil && u.Path != "" {
+		return strings.TrimSuffix(u.Path, "/") + "/"
+	}
+	return "/"
+}
+
+// cssBytes is the stylesheet; its URL carries a hash of its content so
+// CDNs can cache it forever.
+func (b *builder) cssFile() (name string, data []byte) {
+	data = b.files.Get("style.css")
+	sum := sha256.Sum256(data)
+	return fmt.Sprintf("assets/style.%x.css", sum[:5]), data
+}
+
+// staticFiles lists the files under static/, skipping dotfiles.
+func (b *builder) staticFiles() ([]string, error) {
+	var files []string
+	err := fs.WalkDir(b.root.FS(), "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "static" && errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll
+			}
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		if p != "static" && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	return files, err
+}
+
+func markdownDoc(p string, src []byte) markdown.Doc {
+	return markdown.Doc{Path: p, Line: 1, Source: src}
+}
+
+func readAll(fsys fs.FS, p string) ([]byte, error) { return fs.ReadFile(fsys, p) }

@@ -1,0 +1,158 @@
+package site
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// marker is written at the root of every output folder, so a build never
+// replaces a folder that shiplog did not make.
+const marker = ".shiplog-output"
+
+// stage is a staging folder beside the output folder. Pages are written
+// into it; only when the whole build succeeded is it swapped in, so a
+// failed build leaves the previous output byte-for-byte as it was.
+type stage struct {
+	dir, out string
+
+	mu      sync.Mutex
+	written map[string]string // output path → what wrote it
+	dirs    sync.Map          // folders already created
+}
+
+func newStage(out string) (*stage, error) {
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".staging-")
+	if err != nil {
+		return nil, err
+	}
+	return &stage{dir: dir, out: out, written: map[string]string{}}, nil
+}
+
+// claim records that by will write rel, and fails when something else
+// already did.
+func (s *stage) claim(rel, by string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, ok := s.written[rel]; ok {
+		return fmt.Errorf("%s is written by both %s and %s", rel, prev, by)
+	}
+	s.written[rel] = by
+	return nil
+}
+
+// write stores data at rel (slash-separated, relative to the output root).
+func (s *stage) write(rel string, data []byte) error {
+	full, err := s.path(rel)
+	if err != nil {
+		return err
+	}
+	if err := s.mkdir(filepath.Dir(full)); err != nil {
+		return err
+	}
+	return os.WriteFile(full, data, 0o644)
+}
+
+// copyFrom copies a file read through fsys to rel.
+func (s *stage) copyFrom(fsys fs.FS, src, rel string) error {
+	data, err := fs.ReadFile(fsys, src)
+	if err != nil {
+		return err
+	}
+	return s.write(rel, data)
+}
+
+func (s *stage) path(rel string) (string, error) {
+	clean := path.Clean("/" + rel)[1:]
+	if clean == "" || clean != rel || strings.HasPrefix(clean, "../") {
+		return "", fmt.Errorf("output path %q is not clean", rel)
+	}
+	return filepath.Join(s.dir, filepath.FromSlash(clean)), nil
+}
+
+func (s *stage) mkdir(dir string) error {
+	if _, ok := s.dirs.Load(dir); ok {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	s.dirs.Store(dir, true)
+	return nil
+}
+
+// discard removes the staging folder.
+func (s *stage) discard() { os.RemoveAll(s.dir) }
+
+// swap replaces the output folder with the staging folder.
+func (s *stage) swap() error {
+	if err := os.WriteFile(filepath.Join(s.dir, marker), []byte("built by shiplog; this folder is replaced on every build\n"), 0o644); err != nil {
+		return err
+	}
+	if err := os.Chmod(s.dir, 0o755); err != nil {
+		return err
+	}
+	old := ""
+	if _, err := os.Lstat(s.out); err == nil {
+		old = s.dir + ".old"
+		if err := os.Rename(s.out, old); err != nil {
+			return fmt.Errorf("move the previous output aside: %w", err)
+		}
+	}
+	if err := os.Rename(s.dir, s.out); err != nil {
+		if old != "" {
+			_ = os.Rename(old, s.out)
+		}
+		return fmt.Errorf("move the new output in place: %w", err)
+	}
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// checkOut refuses output folders that a swap would harm: the site itself,
+// a folder holding it or its sources, and a non-empty folder that shiplog
+// did not make.
+func checkOut(src, out string) error {
+	absSrc, err := filepath.Abs(src)
+	if err != nil {
+		return err
+	}
+	absOut, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	if absOut == absSrc || strings.HasPrefix(absSrc+string(filepath.Separator), absOut+string(filepath.Separator)) {
+		return fmt.Errorf("refusing to write the site into %s: it holds the log's own files (use the default public/ or another --out)", out)
+	}
+	for _, d := range []string{"log", "static", "layouts"} {
+		in := filepath.Join(absSrc, d)
+		if absOut == in || strings.HasPrefix(absOut, in+string(filepath.Separator)) {
+			return fmt.Errorf("refusing to write the site into %s: it is inside the log's %s/ folder", out, d)
+		}
+	}
+	entries, err := os.ReadDir(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(out, marker)); err != nil {
+		return fmt.Errorf("refusing to replace %s: it is not empty and was not made by shiplog (remove it or choose another --out)", out)
+	}
+	return nil
+}

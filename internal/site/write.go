@@ -1,0 +1,369 @@
+package site
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"html/template"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/shiplog/shiplog/internal/content"
+	"github.com/shiplog/shiplog/internal/diag"
+	"github.com/shiplog/shiplog/internal/render"
+)
+
+// job writes one output file.
+type job struct {
+	out string // output path, relative to the output root
+	by  string // what asked for it, for collision messages
+	run func() ([]byte, error)
+}
+
+// write models every page and writes it, with the stylesheet, the static
+// files and the entries' images, into st.
+func (b *builder) write(ctx context.Context, st *stage) error {
+	cssName, css := b.cssFile()
+	favicon := ""
+	statics, err := b.staticFiles()
+	if err != nil {
+		return err
+	}
+	for _, f := range statics {
+		if f == "static/favicon.svg" {
+			favicon = b.url("/favicon.svg")
+		}
+	}
+	b.site = b.siteView(b.url("/"+cssName), favicon)
+
+	var jobs []job
+	add := func(out, by string, run func() ([]byte, error)) {
+		jobs = append(jobs, job{out: out, by: by, run: run})
+	}
+	page := func(p, tplName string, data any) {
+		out := strings.TrimPrefix(p, "/") + "index.html"
+		if strings.HasSuffix(p, ".html") {
+			out = strings.TrimPrefix(p, "/")
+		}
+		add(out, "the "+tplName+" page", func() ([]byte, error) {
+			var buf bytes.Buffer
+			if err := b.tpl.Execute(&buf, tplName, data); err != nil {
+				return nil, err
+			}
+			return buf.Bytes(), nil
+		})
+	}
+
+	add(cssName, "the theme", func() ([]byte, error) { return css, nil })
+	for _, f := range statics {
+		add(strings.TrimPrefix(f, "static/"), f, func() ([]byte, error) { return readAll(b.root.FS(), f) })
+	}
+	copied := map[string]bool{}
+	for _, a := range b.assets {
+		if copied[a.dst] {
+			continue
+		}
+		copied[a.dst] = true
+		add(a.dst, a.src, func() ([]byte, error) { return readAll(b.root.FS(), a.src) })
+	}
+
+	entries := b.log.Entries
+	all := b.viewsOf(entries)
+
+	// Home.
+	home := &render.HomePage{
+		Page:     b.page("", b.cfg.Intro, "/", "home"),
+		Latest:   all[:min(8, len(all))],
+		Projects: b.termLinks(b.log.Projects, "/projects/"),
+		Counts:   b.kindLinks(entries, func(k string) string { return b.url("/log/kind/" + k + "/") }),
+		Total:    len(all),
+	}
+	if b.log.Home != nil {
+		res, err := b.md.Render(markdownDoc("home.md", b.log.Home))
+		if err != nil {
+			return err
+		}
+		b.problems.Add(res.Problems...)
+		home.About = template.HTML(res.HTML)
+	}
+	if home.Description == "" {
+		home.Description = b.cfg.Tagline
+	}
+	page("/", "home.html", home)
+
+	// The log stream, all entries and per kind.
+	b.stream(page, "/log/", "Log", "", entries)
+	for _, k := range content.Kinds {
+		var of []*content.Entry
+		for _, e := range entries {
+			if e.Kind == k {
+				of = append(of, e)
+			}
+		}
+		if len(of) > 0 {
+			b.stream(page, "/log/kind/"+k+"/", kindLabels[k], k, of)
+		}
+	}
+
+	// Entry pages.
+	pos := map[*content.Entry]map[*content.Term]int{}
+	termsOf := map[*content.Entry][]*content.Term{}
+	for _, group := range [][]*content.Term{b.log.Tags, b.log.Projects} {
+		for _, t := range group {
+			for i, e := range t.Entries {
+				if pos[e] == nil {
+					pos[e] = map[*content.Term]int{}
+				}
+				pos[e][t] = i
+				termsOf[e] = append(termsOf[e], t)
+			}
+		}
+	}
+	for i, e := range entries {
+		v := all[i]
+		p := &render.EntryPage{
+			Page:  b.page(e.Title, cmp.Or(e.Summary, v.LessonText), e.URL(), "log"),
+			Entry: v,
+		}
+		if i+1 < len(entries) {
+			p.Prev = &render.Link{Label: entries[i+1].Title, URL: all[i+1].URL}
+		}
+		if i > 0 {
+			p.Next = &render.Link{Label: entries[i-1].Title, URL: all[i-1].URL}
+		}
+		p.Related = b.viewsOf(related(e, pos, termsOf[e], 3))
+		page(e.URL(), "entry.html", p)
+		for _, a := range e.Aliases {
+			add(strings.TrimPrefix(a, "/")+aliasFile(a), "an alias of "+e.Path, func() ([]byte, error) {
+				return redirectPage(b.cfg.AbsURL(v.URL)), nil
+			})
+		}
+	}
+
+	// Tags and projects.
+	for _, g := range []struct {
+		terms         []*content.Term
+		prefix, what  string
+		heading, sect string
+	}{
+		{b.log.Tags, "/tags/", "tag", "Tags", "tags"},
+		{b.log.Projects, "/projects/", "project", "Projects", "projects"},
+	} {
+		page(g.prefix, "terms.html", &render.TermsPage{
+			Page:    b.page(g.heading, "", g.prefix, g.sect),
+			Heading: g.heading,
+			What:    g.what,
+			Terms:   b.termLinks(g.terms, g.prefix),
+		})
+		for _, t := range g.terms {
+			heading := t.Name
+			if g.what == "tag" {
+				heading = "#" + t.Name
+			}
+			tp := &render.TermPage{
+				Page:    b.page(heading, fmt.Sprintf("Entries %s %s", map[string]string{"tag": "tagged", "project": "in the project"}[g.what], t.Name), g.prefix+t.Slug+"/", g.sect),
+				Heading: heading,
+				What:    g.what,
+				Entries: b.viewsOf(t.Entries),
+				Kinds:   b.kindLinks(t.Entries, func(k string) string { return "" }),
+			}
+			if n := len(t.Entries); n > 0 {
+				tp.First, tp.Last = t.Entries[n-1].Date, t.Entries[0].Date
+			}
+			page(g.prefix+t.Slug+"/", "term.html", tp)
+		}
+	}
+
+	// Archive, lessons, 404.
+	page("/archive/", "archive.html", &render.ArchivePage{Page: b.page("Archive", "Every entry by year and month.", "/archive/", "archive"), Years: archive(all)})
+	var lessons []*render.Entry
+	for _, v := range all {
+		if v.Lesson != "" {
+			lessons = append(lessons, v)
+		}
+	}
+	page("/lessons/", "lessons.html", &render.LessonsPage{Page: b.page("Lessons", "Every lesson this log taught, linked to its entry.", "/lessons/", "lessons"), Lessons: lessons})
+	page("/404.html", "404.html", &render.NotFoundPage{Page: b.page("Page not found", "", "/404.html", ""), Latest: all[:min(5, len(all))]})
+
+	if aliases := redirectsFile(b, entries); aliases != nil {
+		add("_redirects", "aliases", func() ([]byte, error) { return aliases, nil })
+	}
+
+	return b.run(ctx, st, jobs)
+}
+
+// stream adds the pages of a log stream at base: full entries, newest
+// first, page_size to a page.
+func (b *builder) stream(page func(string, string, any), base, heading, kind string, entries []*content.Entry) {
+	size := b.cfg.PageSize
+	total := max(1, (len(entries)+size-1)/size)
+	pageURL := func(n int) string {
+		if n == 1 {
+			return base
+		}
+		return base + "page/" + strconv.Itoa(n) + "/"
+	}
+	kinds := append([]render.Link{{Label: "All", URL: b.url("/log/"), Count: len(b.log.Entries)}},
+		b.kindLinks(b.log.Entries, func(k string) string { return b.url("/log/kind/" + k + "/") })...)
+	for i := range kinds {
+		if (kind == "" && i == 0) || (kind != "" && kinds[i].Label == kindLabels[kind]) {
+			kinds[i].Rel = "current"
+		}
+	}
+	for n := 1; n <= total; n++ {
+		lo, hi := (n-1)*size, min(n*size, len(entries))
+		views := make([]*render.Entry, 0, hi-lo)
+		for _, e := range entries[lo:hi] {
+			views = append(views, streamView(b.views[e]))
+		}
+		title := heading
+		if n > 1 {
+			title = fmt.Sprintf("%s, page %d", heading, n)
+		}
+		sp := &render.StreamPage{
+			Page:    b.page(title, b.cfg.Tagline, pageURL(n), "log"),
+			Heading: heading,
+			Kind:    kind,
+			Kinds:   kinds,
+			Entries: views,
+			Pager:   render.Pager{Number: n, Total: total},
+		}
+		if base == "/log/" && n == 1 {
+			sp.Title = "Log"
+		}
+		if n > 1 {
+			sp.Pager.Prev = b.url(pageURL(n - 1))
+		}
+		if n < total {
+			sp.Pager.Next = b.url(pageURL(n + 1))
+		}
+		page(pageURL(n), "log.html", sp)
+	}
+}
+
+// streamView returns v with the ids inside its body namespaced by its
+// slug, so many entries can share a page without clashing ids. The body is
+// rendered once; only ids and in-page links are rewritten.
+func streamView(v *render.Entry) *render.Entry {
+	c := *v
+	prefix := v.Slug + "--"
+	body := string(v.Body)
+	body = strings.ReplaceAll(body, ` id="`, ` id="`+prefix)
+	body = strings.ReplaceAll(body, ` href="#`, ` href="#`+prefix)
+	c.Body = template.HTML(body)
+	return &c
+}
+
+func archive(all []*render.Entry) []render.ArchiveYear {
+	var years []render.ArchiveYear
+	for _, v := range all {
+		y, m := v.Date.Year(), v.Date.Month()
+		if len(years) == 0 || years[len(years)-1].Year != y {
+			years = append(years, render.ArchiveYear{Year: y})
+		}
+		yr := &years[len(years)-1]
+		yr.Entries++
+		if len(yr.Months) == 0 || yr.Months[len(yr.Months)-1].Name != m.String() {
+			yr.Months = append(yr.Months, render.ArchiveMonth{Name: m.String()})
+		}
+		mo := &yr.Months[len(yr.Months)-1]
+		mo.Entries = append(mo.Entries, v)
+	}
+	return years
+}
+
+func aliasFile(a string) string {
+	if strings.HasSuffix(a, "/") {
+		return "index.html"
+	}
+	if strings.HasSuffix(a, ".html") {
+		return ""
+	}
+	return "/index.html"
+}
+
+func redirectPage(to string) []byte {
+	t := template.HTMLEscapeString(to)
+	return []byte(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Moved</title>
+<link rel="canonical" href="` + t + `">
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url=` + t + `">
+</head>
+<body><p>This entry moved to <a href="` + t + `">` + t + `</a>.</p></body>
+</html>
+`)
+}
+
+// redirectsFile lists aliases for static hosts that read _redirects.
+func redirectsFile(b *builder, entries []*content.Entry) []byte {
+	var buf bytes.Buffer
+	for _, e := range entries {
+		for _, a := range e.Aliases {
+			fmt.Fprintf(&buf, "%s %s 301\n", b.url(a), b.url(e.URL()))
+		}
+	}
+	if buf.Len() == 0 {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// run executes the jobs on all cores and writes their output.
+func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
+	for _, j := range jobs {
+		if err := st.claim(j.out, j.by); err != nil {
+			return &diag.ListError{List: diag.List{diag.Errorf(strings.TrimPrefix(j.by, "the "), 0, 0, "rename one of them", "%v", err)}}
+		}
+	}
+	ch := make(chan job)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for j := range ch {
+				data, err := j.run()
+				if err == nil {
+					err = st.write(j.out, data)
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("write %s: %w", j.out, err)
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b.nFiles = len(jobs)
+	for _, j := range jobs {
+		if strings.HasSuffix(j.out, ".html") {
+			b.nPages++
+		}
+	}
+	return nil
+}
