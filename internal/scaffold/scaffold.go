@@ -43,7 +43,7 @@ intro = "Short, honest notes from shipping production systems."
 # home_url = "https://example.dev/"
 timezone = "UTC"
 `, strconv.Quote(title)),
-		"home.md": "I keep this log to remember what I built, what broke and what it taught me.\n\nStart with the [log](log/) or the [lessons](lessons/).\n",
+		"home.md":    "I keep this log to remember what I built, what broke and what it taught me.\n\nStart with the [log](log/) or the [lessons](lessons/).\n",
 		".gitignore": "public/\n.shiplog/\n",
 		"log/" + day + "-hello-shiplog.md": Entry(EntryInput{
 			ID: NewID(), Title: "Hello, shiplog", Date: now, Kind: "built", Project: "shiplog", Tags: []string{"meta"},
@@ -180,4 +180,3 @@ func writeNew(p string, data []byte) error {
 	}
 	return f.Close()
 }
-
