@@ -97,8 +97,9 @@ func (l List) Count() (errors, warnings int) {
 	return errors, warnings
 }
 
-// Sort orders l by path, then line, then column, then message, so that
-// reports are stable whatever the order in which work finished.
+// Sort orders l by path, then line, then column (errors before warnings at
+// the same place), then message, so that reports are stable whatever the
+// order in which work finished.
 func (l List) Sort() {
 	slices.SortStableFunc(l, func(a, b Problem) int {
 		return cmp.Or(
@@ -147,7 +148,14 @@ type ListError struct{ List List }
 
 func (e *ListError) Error() string {
 	errs := e.List.Errors()
-	if len(errs) == 1 {
+	if len(errs) == 0 {
+		// Built by hand from warnings only (Err never does this).
+		errs = e.List
+	}
+	switch len(errs) {
+	case 0:
+		return "no problems"
+	case 1:
 		return errs[0].String()
 	}
 	return fmt.Sprintf("%s (and %d more)", errs[0].String(), len(errs)-1)
