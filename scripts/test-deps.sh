@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs when it is missing, so `make test`
+# passes on a fresh Debian machine with Go. Idempotent and quiet when all
+# is there.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Box-drawing glyphs and a monospace face for screenshots of the theme.
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || need+=(fonts-dejavu-core)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "test-deps: installing ${need[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "test-deps: need root or sudo to install ${need[*]}" >&2; exit 1; }
+    SUDO=sudo
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
