@@ -12,9 +12,10 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
-	"strings"
+	stdhtml "html"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -35,6 +36,10 @@ const LessonPrefix = "What this reinforced:"
 type Options struct {
 	Unsafe     bool     // let raw HTML through (links are still checked)
 	ErrorLangs []string // fenced-block languages that hold error output
+
+	// ReservedIDs are ids the page around a body already uses (such as
+	// "main"); no heading is given one of them.
+	ReservedIDs []string
 }
 
 // DefaultErrorLangs are the fenced-block languages read as error output.
@@ -70,7 +75,6 @@ func New(opts Options) *Renderer {
 			})),
 		),
 		goldmark.WithParserOptions(
-			parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(&transformer{unsafe: opts.Unsafe, errorLangs: opts.ErrorLangs}, 100)),
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
@@ -125,6 +129,7 @@ const (
 type state struct {
 	doc      *Doc
 	res      *Result
+	ids      *ids
 	lesson   *ast.Paragraph
 	problems diag.List
 }
@@ -150,8 +155,8 @@ func (s *state) pos(off int) (int, int) {
 // Render renders one document.
 func (r *Renderer) Render(d Doc) (*Result, error) {
 	res := &Result{Words: countWords(d.Source)}
-	st := &state{doc: &d, res: res}
-	pc := parser.NewContext(parser.WithIDs(newIDs(d.IDPrefix)))
+	st := &state{doc: &d, res: res, ids: newIDs(d.IDPrefix, r.opts.ReservedIDs)}
+	pc := parser.NewContext()
 	pc.Set(stateKey, st)
 	doc := r.md.Parser().Parse(text.NewReader(d.Source), parser.WithContext(pc))
 	doc.OwnerDocument().AddMeta(metaIDPrefix, d.IDPrefix)
@@ -200,30 +205,48 @@ func countWords(src []byte) int {
 	return n
 }
 
-// plainText returns the text inside n, without markup.
+// plainText returns the text inside n as a reader sees it: without
+// markup, with backslash escapes and character references resolved, so
+// "AT&amp;T" reads "AT&T" (and is escaped once, by whoever prints it).
 func plainText(n ast.Node, src []byte) string {
-	var b strings.Builder
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
 	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch t := c.(type) {
 		case *ast.Text:
-			b.Write(t.Segment.Value(src))
+			if t.IsRaw() {
+				html.DefaultWriter.RawWrite(w, t.Segment.Value(src))
+			} else {
+				html.DefaultWriter.Write(w, t.Segment.Value(src))
+			}
 			if t.SoftLineBreak() || t.HardLineBreak() {
-				b.WriteByte(' ')
+				w.WriteByte(' ')
 			}
 		case *ast.String:
-			b.Write(t.Value)
+			if t.IsCode() || t.IsRaw() {
+				html.DefaultWriter.RawWrite(w, t.Value)
+			} else {
+				html.DefaultWriter.Write(w, t.Value)
+			}
 		case *ast.CodeSpan:
 			for cc := t.FirstChild(); cc != nil; cc = cc.NextSibling() {
-				if tx, ok := cc.(*ast.Text); ok {
-					b.Write(tx.Segment.Value(src))
+				switch tx := cc.(type) {
+				case *ast.Text:
+					html.DefaultWriter.RawWrite(w, tx.Segment.Value(src))
+				case *ast.String:
+					html.DefaultWriter.RawWrite(w, tx.Value)
 				}
 			}
+			return ast.WalkSkipChildren, nil
+		case *ast.AutoLink:
+			html.DefaultWriter.RawWrite(w, t.Label(src))
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
-	return b.String()
+	w.Flush()
+	return stdhtml.UnescapeString(buf.String())
 }

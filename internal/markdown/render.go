@@ -2,9 +2,11 @@ package markdown
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
 )
 
@@ -70,10 +72,13 @@ func (r *nodeRenderer) image(w util.BufWriter, src []byte, node ast.Node, enteri
 		return ast.WalkContinue, nil
 	}
 	n := node.(*ast.Image)
+	if dangerous(n.Destination, true) {
+		return ast.WalkSkipChildren, nil // the transformer removes these; never print one
+	}
 	w.WriteString(`<img src="`)
 	w.Write(util.EscapeHTML(util.URLEscape(n.Destination, true)))
 	w.WriteString(`" alt="`)
-	w.Write(util.EscapeHTML([]byte(plainText(n, src))))
+	w.Write(util.EscapeHTML([]byte(strings.TrimSpace(plainText(n, src)))))
 	w.WriteByte('"')
 	if v, ok := n.AttributeString("width"); ok {
 		fmt.Fprintf(w, ` width="%d"`, v)
@@ -83,7 +88,7 @@ func (r *nodeRenderer) image(w util.BufWriter, src []byte, node ast.Node, enteri
 	}
 	if _, inFigure := n.Parent().(*Figure); !inFigure && len(n.Title) > 0 {
 		w.WriteString(` title="`)
-		w.Write(util.EscapeHTML(n.Title))
+		html.DefaultWriter.Write(w, n.Title)
 		w.WriteByte('"')
 	}
 	w.WriteString(` loading="lazy" decoding="async">`)
@@ -103,7 +108,7 @@ func (r *nodeRenderer) figure(w util.BufWriter, src []byte, node ast.Node, enter
 		return ast.WalkStop, err
 	}
 	w.WriteString("<figcaption>")
-	w.Write(util.EscapeHTML(img.Title))
+	html.DefaultWriter.Write(w, img.Title)
 	w.WriteString("</figcaption></figure>\n")
 	return ast.WalkSkipChildren, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html"
 	"net/url"
-	"slices"
 	"strings"
 	"unicode"
 
@@ -29,12 +28,9 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 		return
 	}
 	src := reader.Source()
-	st.lesson = liftLesson(doc, src)
-	if st.lesson != nil {
-		st.res.LessonText = strings.TrimSpace(plainText(st.lesson, src))
-	}
 
 	var remove, unwrap []ast.Node
+	var fragments []*ast.Link
 	var figures []*ast.Paragraph
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -55,19 +51,21 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 			return ast.WalkSkipChildren, nil
 		case *ast.Link:
 			if dangerous(n.Destination, false) {
-				st.warn(offset(n), "links may only point to http(s), mailto or site paths",
+				st.warn(inlineOffset(n, src), "links may only point to http(s), mailto or site paths",
 					"link to %q removed", clip(string(n.Destination), 40))
 				unwrap = append(unwrap, n)
+			} else if len(n.Destination) > 1 && n.Destination[0] == '#' {
+				fragments = append(fragments, n)
 			}
 		case *ast.AutoLink:
 			if dangerous(n.URL(src), false) {
-				st.warn(offset(n), "links may only point to http(s), mailto or site paths",
+				st.warn(inlineOffset(n, src), "links may only point to http(s), mailto or site paths",
 					"link to %q removed", clip(string(n.URL(src)), 40))
 				unwrap = append(unwrap, n)
 			}
 		case *ast.Image:
 			if dangerous(n.Destination, true) {
-				st.warn(offset(n), "images must be files beside the entry or http(s) URLs",
+				st.warn(inlineOffset(n, src), "images must be files beside the entry or http(s) URLs",
 					"image %q removed", clip(string(n.Destination), 40))
 				remove = append(remove, n)
 				return ast.WalkSkipChildren, nil
@@ -77,14 +75,16 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 				figures = append(figures, p)
 			}
 		case *ast.FencedCodeBlock:
-			lang := strings.ToLower(string(n.Language(src)))
-			if slices.Contains(t.errorLangs, lang) {
+			if isErrorLang(string(n.Language(src)), t.errorLangs) {
 				st.res.ErrorBlocks = append(st.res.ErrorBlocks, string(blockText(n, src)))
 			}
 		case *ast.Heading:
-			id, _ := n.AttributeString("id")
-			idb, _ := id.([]byte)
-			st.res.Headings = append(st.res.Headings, Heading{Level: n.Level, ID: string(idb), Text: strings.TrimSpace(plainText(n, src))})
+			// The id comes from the heading as read, not as written: a
+			// link's URL or an entity's name is not part of it.
+			text := strings.TrimSpace(plainText(n, src))
+			id := st.ids.generate(text)
+			n.SetAttributeString("id", []byte(id))
+			st.res.Headings = append(st.res.Headings, Heading{Level: n.Level, ID: id, Text: text})
 		}
 		return ast.WalkContinue, nil
 	})
@@ -116,12 +116,25 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 		fig.AppendChild(fig, img)
 		p.Parent().ReplaceChild(p.Parent(), p, fig)
 	}
+	// In-page links follow the ids they point to when those carry a prefix.
+	if st.ids.prefix != "" {
+		for _, l := range fragments {
+			if id := st.ids.prefix + string(l.Destination[1:]); st.ids.used[id] {
+				l.Destination = []byte("#" + id)
+			}
+		}
+	}
+	// The lesson is lifted last, so it went through every check above.
+	st.lesson = liftLesson(doc, src)
+	if st.lesson != nil {
+		st.res.LessonText = strings.TrimSpace(plainText(st.lesson, src))
+	}
 }
 
 func (t *transformer) image(st *state, n *ast.Image, src []byte) {
 	alt := strings.TrimSpace(plainText(n, src))
 	if alt == "" {
-		st.warn(offset(n), "describe the image for people who cannot see it: ![what it shows](file.png)",
+		st.warn(inlineOffset(n, src), "describe the image for people who cannot see it: ![what it shows](file.png)",
 			"image %q has no alt text", clip(string(n.Destination), 60))
 	}
 	if st.doc.Image == nil {
@@ -133,7 +146,7 @@ func (t *transformer) image(st *state, n *ast.Image, src []byte) {
 	}
 	info, err := st.doc.Image(dest)
 	if err != nil {
-		st.fail(offset(n), "check the file name; images live beside the entry and names are case-sensitive",
+		st.fail(inlineOffset(n, src), "check the file name; images live beside the entry and names are case-sensitive",
 			"image %q: %v", clip(dest, 80), err)
 		return
 	}
@@ -145,19 +158,32 @@ func (t *transformer) image(st *state, n *ast.Image, src []byte) {
 }
 
 // liftLesson detaches the document's last paragraph when it starts with
-// LessonPrefix, and returns it without the prefix.
+// LessonPrefix and says something after it, and returns it without the
+// prefix. The prefix may be plain text or emphasised, with or without the
+// colon inside the emphasis.
 func liftLesson(doc *ast.Document, src []byte) *ast.Paragraph {
 	p, ok := doc.LastChild().(*ast.Paragraph)
-	if !ok || !strings.HasPrefix(strings.TrimSpace(plainText(p, src)), LessonPrefix) {
+	if !ok {
 		return nil
 	}
-	// The prefix is either plain text at the start, or wrapped in emphasis.
-	first := p.FirstChild()
-	switch f := first.(type) {
+	text := strings.TrimSpace(plainText(p, src))
+	if !strings.HasPrefix(text, LessonPrefix) || strings.TrimSpace(text[len(LessonPrefix):]) == "" {
+		return nil
+	}
+	word := strings.TrimSuffix(LessonPrefix, ":")
+	switch f := p.FirstChild().(type) {
 	case *ast.Emphasis:
-		if strings.TrimSpace(plainText(f, src)) == LessonPrefix {
+		switch strings.TrimSpace(plainText(f, src)) {
+		case LessonPrefix:
 			p.RemoveChild(p, f)
-		} else {
+		case word: // **What this reinforced**: the lesson
+			tx, ok := f.NextSibling().(*ast.Text)
+			if !ok || !bytes.HasPrefix(tx.Segment.Value(src), []byte(":")) {
+				return nil
+			}
+			p.RemoveChild(p, f)
+			tx.Segment = tx.Segment.WithStart(tx.Segment.Start + 1)
+		default:
 			return nil
 		}
 	case *ast.Text:
@@ -204,6 +230,84 @@ func offset(n ast.Node) int {
 		}
 	}
 	return -1
+}
+
+// inlineOffset finds where a link, autolink or image starts in the
+// source: its "[", "![" or "<". Goldmark keeps no position for these
+// nodes, so it searches forward from the end of whatever precedes the
+// node; offset is the fallback.
+func inlineOffset(n ast.Node, src []byte) int {
+	if al, ok := n.(*ast.AutoLink); ok {
+		// Label is a slice of src; its capacity says where it starts.
+		if l := al.Label(src); len(l) > 0 && cap(l) <= cap(src) {
+			i := cap(src) - cap(l)
+			if i+len(l) <= len(src) && bytes.Equal(src[i:i+len(l)], l) {
+				if i > 0 && src[i-1] == '<' {
+					i--
+				}
+				return i
+			}
+		}
+		return offset(n)
+	}
+	lo := precedingStop(n)
+	if lo < 0 || lo > len(src) {
+		return offset(n)
+	}
+	marker := []byte("[")
+	if _, ok := n.(*ast.Image); ok {
+		marker = []byte("![")
+	}
+	i := bytes.Index(src[lo:], marker)
+	if i < 0 {
+		return offset(n)
+	}
+	if hi := offset(n); hi >= 0 && lo+i > hi {
+		return offset(n)
+	}
+	return lo + i
+}
+
+// precedingStop returns the end of the source text just before inline n:
+// the last text of an earlier sibling (of n or of an inline ancestor),
+// else the start of the enclosing block's first line.
+func precedingStop(n ast.Node) int {
+	for c := n; c != nil; c = c.Parent() {
+		if c != n && c.Type() == ast.TypeBlock {
+			if c.Lines().Len() > 0 {
+				return c.Lines().At(0).Start
+			}
+		}
+		for p := c.PreviousSibling(); p != nil; p = p.PreviousSibling() {
+			if s := lastStop(p); s >= 0 {
+				return s
+			}
+		}
+		if c != n && c.Type() == ast.TypeBlock {
+			return -1
+		}
+	}
+	return -1
+}
+
+// lastStop is the largest end of a text segment inside n, or -1.
+func lastStop(n ast.Node) int {
+	stop := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			stop = max(stop, t.Segment.Stop)
+		case *ast.RawHTML:
+			if t.Segments.Len() > 0 {
+				stop = max(stop, t.Segments.At(t.Segments.Len()-1).Stop)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return stop
 }
 
 func rawHTML(n ast.Node, src []byte) string {
@@ -299,16 +403,23 @@ func hasDangerousURL(raw string) bool {
 }
 
 // ids makes heading ids that are unique within a document and stable:
-// the same heading text gives the same id on every build.
+// the same heading text gives the same id on every build. Reserved ids
+// (the page's own, such as "main") are never given out.
 type ids struct {
 	prefix string
 	used   map[string]bool
 }
 
-func newIDs(prefix string) *ids { return &ids{prefix: prefix, used: map[string]bool{}} }
+func newIDs(prefix string, reserved []string) *ids {
+	s := &ids{prefix: prefix, used: make(map[string]bool, len(reserved))}
+	for _, r := range reserved {
+		s.used[r] = true
+	}
+	return s
+}
 
-func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
-	base := slug.Make(string(value))
+func (s *ids) generate(text string) string {
+	base := slug.Make(text)
 	if base == "" {
 		base = "section"
 	}
@@ -318,10 +429,8 @@ func (s *ids) Generate(value []byte, _ ast.NodeKind) []byte {
 		id = base + "-" + itoa(i)
 	}
 	s.used[id] = true
-	return []byte(id)
+	return id
 }
-
-func (s *ids) Put(value []byte) { s.used[string(value)] = true }
 
 func itoa(i int) string {
 	var b [20]byte
