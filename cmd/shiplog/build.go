@@ -24,7 +24,7 @@ func init() {
 func runBuild(ctx context.Context, e *env, args []string) int {
 	c := commands["build"]
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
-	out := fs.String("out", "", "output folder (default DIR/public)")
+	out := fs.String("out", "", "`DIR` to write the site into (default DIR/public)")
 	drafts := fs.Bool("drafts", false, "include entries marked draft")
 	future := fs.Bool("future", false, "include entries dated in the future")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
@@ -51,6 +51,10 @@ func report(e *env, rep *site.Report, err error, quiet bool) int {
 		if errors.As(err, &list) {
 			n, _ := list.List.Count()
 			fmt.Fprintf(e.stderr, "shiplog: build failed: %d %s; the previous site was left as it was\n", n, plural(n, "error", "errors"))
+			return exitProblem
+		}
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(e.stderr, "shiplog: interrupted; the previous site was left as it was")
 			return exitProblem
 		}
 		fmt.Fprintf(e.stderr, "shiplog: build failed: %v; the previous site was left as it was\n", err)

@@ -22,7 +22,7 @@ func init() {
 func runInit(_ context.Context, e *env, args []string) int {
 	c := commands["init"]
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
-	title := fs.String("title", "My engineering log", "the site's title")
+	title := fs.String("title", "My engineering log", "the site's `TITLE`")
 	pos, code := c.parse(e, fs, args, 1)
 	if code >= 0 {
 		return code

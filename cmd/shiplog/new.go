@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -23,10 +25,10 @@ func init() {
 func runNew(_ context.Context, e *env, args []string) int {
 	c := commands["new"]
 	fs := flag.NewFlagSet("new", flag.ContinueOnError)
-	kind := fs.String("kind", "note", "broke, built, decision or note")
-	project := fs.String("project", "", "the project the entry belongs to")
-	tags := fs.String("tags", "", "comma-separated tags")
-	date := fs.String("date", "", "the entry's date, YYYY-MM-DD (default today)")
+	kind := fs.String("kind", "note", "`KIND` of entry: broke, built, decision or note")
+	project := fs.String("project", "", "the `PROJECT` the entry belongs to")
+	tags := fs.String("tags", "", "comma-separated `TAGS`")
+	date := fs.String("date", "", "the entry's `DATE`, YYYY-MM-DD (default today)")
 	pos, code := c.parse(e, fs, args, 2)
 	if code >= 0 {
 		return code
@@ -51,7 +53,12 @@ func runNew(_ context.Context, e *env, args []string) int {
 			tagList = append(tagList, t)
 		}
 	}
-	rel, err := scaffold.NewEntry(dirArg(pos, 1), scaffold.EntryInput{
+	dir := dirArg(pos, 1)
+	if _, err := os.Stat(filepath.Join(dir, "shiplog.toml")); err != nil {
+		fmt.Fprintf(e.stderr, "shiplog new: %s is not a log (it has no shiplog.toml); pass the log's folder after the title, or run `shiplog init %s` first\n", dir, dir)
+		return exitProblem
+	}
+	rel, err := scaffold.NewEntry(dir, scaffold.EntryInput{
 		Title: strings.TrimSpace(pos[0]), Kind: *kind, Project: *project, Tags: tagList, Date: day,
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -17,6 +18,10 @@ func init() {
 		usage:   "",
 		example: "shiplog version",
 		run: func(_ context.Context, e *env, args []string) int {
+			fs := flag.NewFlagSet("version", flag.ContinueOnError)
+			if _, code := commands["version"].parse(e, fs, args, 0); code >= 0 {
+				return code
+			}
 			rev := ""
 			if info, ok := debug.ReadBuildInfo(); ok {
 				for _, s := range info.Settings {
