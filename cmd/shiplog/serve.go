@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
+	"github.com/shiplog/shiplog/internal/diag"
 	"github.com/shiplog/shiplog/internal/serve"
 	"github.com/shiplog/shiplog/internal/site"
 )
@@ -24,15 +27,19 @@ func init() {
 func runServe(ctx context.Context, e *env, args []string) int {
 	c := commands["serve"]
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	port := fs.Int("port", 8080, "port to listen on; 0 picks a free one")
-	bind := fs.String("bind", "127.0.0.1", "address to listen on; anything but loopback exposes drafts to the network")
+	port := fs.Int("port", 8080, "`PORT` to listen on; 0 picks a free one")
+	bind := fs.String("bind", "127.0.0.1", "`ADDRESS` to listen on; anything but loopback exposes drafts to the network")
 	drafts := fs.Bool("drafts", true, "show entries marked draft, with a badge")
 	pos, code := c.parse(e, fs, args, 1)
 	if code >= 0 {
 		return code
 	}
 	src := dirArg(pos, 0)
-	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	level := slog.LevelWarn
+	if e.debug {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	err := serve.Run(ctx, serve.Options{
 		Src:  src,
 		Bind: *bind,
@@ -41,8 +48,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		Out:  e.stdout,
 		Build: func(ctx context.Context, out string) error {
 			rep, err := site.Build(ctx, site.Options{Src: src, Out: out, Drafts: *drafts, Now: time.Now(), Serve: true})
+			if ctx.Err() != nil {
+				return ctx.Err() // stopping; nothing to report
+			}
 			if report(e, rep, err, false) != exitOK {
-				return fmt.Errorf("build failed")
+				return errors.New(problemText(rep, err))
 			}
 			return nil
 		},
@@ -52,4 +62,21 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return exitProblem
 	}
 	return exitOK
+}
+
+// problemText is what the dev server's error overlay shows for a failed
+// build: the problems, one per line, as on the terminal.
+func problemText(rep *site.Report, err error) string {
+	var b strings.Builder
+	var list *diag.ListError
+	switch {
+	case errors.As(err, &list):
+		list.List.Print(&b)
+	case rep != nil && len(rep.Problems) > 0:
+		rep.Problems.Print(&b)
+		fmt.Fprintf(&b, "%v\n", err)
+	default:
+		fmt.Fprintf(&b, "%v\n", err)
+	}
+	return strings.TrimSpace(b.String())
 }
