@@ -55,7 +55,7 @@ var lineRe = regexp.MustCompile(`:(\d+):`)
 func Compile(files *theme.Files) (*Templates, error) {
 	t := &Templates{byPage: map[string]*template.Template{}}
 	for _, page := range Pages {
-		tpl := template.New(page).Funcs(funcs)
+		tpl := template.New("page:" + page).Funcs(funcs)
 		for _, name := range []string{"base.html", "partials.html", page} {
 			if _, err := tpl.New(name).Parse(string(files.Get(name))); err != nil {
 				line := 0
