@@ -66,6 +66,7 @@ type Entry struct {
 	Updated    time.Time
 	Summary    string
 	Hero       *Image
+	HeroEager  bool // the first hero of a page loads at once, the rest lazily
 	Body       template.HTML
 	Lesson     template.HTML
 	LessonText string

@@ -308,7 +308,7 @@ func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 		v.LessonText = res.LessonText
 	}
 	v.Minutes = max(1, (res.Words+229)/230)
-	if res.Words >= 500 && len(res.Headings) >= 3 {
+	if res.Words >= 600 && len(res.Headings) >= 4 {
 		for _, h := range res.Headings {
 			if h.Level <= 3 {
 				v.TOC = append(v.TOC, render.Heading{Level: h.Level, ID: h.ID, Text: h.Text})

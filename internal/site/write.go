@@ -126,7 +126,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		v := all[i]
 		p := &render.EntryPage{
 			Page:  b.page(e.Title, cmp.Or(e.Summary, v.LessonText), e.URL(), "log"),
-			Entry: v,
+			Entry: eager(v),
 		}
 		if i+1 < len(entries) {
 			p.Prev = &render.Link{Label: entries[i+1].Title, URL: all[i+1].URL}
@@ -219,6 +219,9 @@ func (b *builder) stream(page func(string, string, any), base, heading, kind str
 		for _, e := range entries[lo:hi] {
 			views = append(views, streamView(b.views[e]))
 		}
+		if len(views) > 0 {
+			views[0].HeroEager = true
+		}
 		title := heading
 		if n > 1 {
 			title = fmt.Sprintf("%s, page %d", heading, n)
@@ -254,6 +257,14 @@ func streamView(v *render.Entry) *render.Entry {
 	body = strings.ReplaceAll(body, ` id="`, ` id="`+prefix)
 	body = strings.ReplaceAll(body, ` href="#`, ` href="#`+prefix)
 	c.Body = template.HTML(body)
+	return &c
+}
+
+// eager returns a copy of v whose hero loads at once: it is the first
+// thing on its page.
+func eager(v *render.Entry) *render.Entry {
+	c := *v
+	c.HeroEager = true
 	return &c
 }
 
