@@ -1,27 +1,36 @@
 // Package serve is the dev server: it serves the latest complete build of
 // a site on 127.0.0.1, rebuilds when a source file changes, and rejects
 // anything that is not a plain request for a file of the site.
+//
+// A request is answered from one generation (one complete build) from
+// start to end, even when a rebuild swaps in a new generation meanwhile.
+// When the latest build failed, the last good generation stays served and
+// every HTML page carries an overlay naming the problems; before any build
+// succeeded, every request gets a page listing them.
 package serve
 
 import (
+	"bytes"
 	"errors"
-	"fmt"
+	"html"
 	"io"
 	"io/fs"
 	"log/slog"
 	"mime"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"strings"
-	"sync/atomic"
+	"sync"
 )
 
 // Generation is one complete build, served as a whole.
 type Generation struct {
 	Dir  string
 	root *os.Root
+	refs sync.WaitGroup // requests being answered from this generation
 }
 
 // OpenGeneration opens a build's output folder for serving.
@@ -36,41 +45,94 @@ func OpenGeneration(dir string) (*Generation, error) {
 // Close releases the generation's folder handle.
 func (g *Generation) Close() error { return g.root.Close() }
 
+// Wait blocks until no request is being answered from g any more. Call it
+// only after g was swapped out: requests that start later use the new
+// generation, so the count can only go down.
+func (g *Generation) Wait() { g.refs.Wait() }
+
 // Handler serves the current generation.
 type Handler struct {
-	current atomic.Pointer[Generation]
-	hosts   map[string]bool // Host names accepted (DNS-rebinding defence)
-	log     *slog.Logger
+	hosts map[string]bool // Host names accepted (DNS-rebinding defence)
+	log   *slog.Logger
+
+	mu      sync.RWMutex
+	current *Generation
+	failure string // the problems of the latest build, "" when it succeeded
 }
 
 // NewHandler returns a handler that accepts requests addressed to the
-// loopback names and to bindHost.
+// loopback names, to IP addresses and to bindHost.
 func NewHandler(bindHost string, log *slog.Logger) *Handler {
-	h := &Handler{log: log, hosts: map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true}}
-	if bindHost != "" && bindHost != "0.0.0.0" && bindHost != "::" {
-		h.hosts[strings.Trim(bindHost, "[]")] = true
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	h := &Handler{log: log, hosts: map[string]bool{"localhost": true}}
+	if bindHost != "" {
+		h.hosts[strings.ToLower(strings.Trim(bindHost, "[]"))] = true
 	}
 	return h
 }
 
-// AllowHost accepts requests addressed to host as well.
-func (h *Handler) AllowHost(host string) { h.hosts[strings.Trim(host, "[]")] = true }
+// AllowHost accepts requests addressed to host as well. Call it before
+// serving.
+func (h *Handler) AllowHost(host string) { h.hosts[strings.ToLower(strings.Trim(host, "[]"))] = true }
+
+// allowedHost reports whether a request's Host header names this server.
+// A DNS-rebinding attack needs a name the attacker controls, so any IP
+// literal is fine (the browser's origin is then the address itself), as
+// are localhost and its subdomains (RFC 6761), and the names allowed.
+func (h *Handler) allowedHost(hostport string) bool {
+	host := hostport
+	if hh, _, err := net.SplitHostPort(hostport); err == nil {
+		host = hh
+	}
+	host = strings.ToLower(strings.Trim(host, "[]"))
+	if host == "" {
+		return false
+	}
+	if net.ParseIP(host) != nil {
+		return true
+	}
+	host = strings.TrimSuffix(host, ".")
+	return h.hosts[host] || strings.HasSuffix(host, ".localhost")
+}
 
 // Swap makes g the generation served from now on and returns the previous
-// one, which the caller closes once in-flight requests are done.
-func (h *Handler) Swap(g *Generation) *Generation { return h.current.Swap(g) }
+// one. Requests already being answered from the previous one finish with
+// it; the caller calls its Wait, then Close.
+func (h *Handler) Swap(g *Generation) *Generation {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	old := h.current
+	h.current = g
+	return old
+}
+
+// SetFailure records the problems of the latest build ("" once a build
+// succeeds again), shown in an overlay on every HTML page.
+func (h *Handler) SetFailure(problems string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.failure = problems
+}
+
+// acquire returns the current generation, held until release is called.
+func (h *Handler) acquire() (*Generation, string) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if h.current != nil {
+		h.current.refs.Add(1)
+	}
+	return h.current, h.failure
+}
 
 func (h *Handler) reject(w http.ResponseWriter, r *http.Request, code int, why string) {
-	h.log.Warn("rejected request", "method", r.Method, "path", r.URL.EscapedPath(), "host", r.Host, "status", code, "why", why)
+	h.log.Warn("rejected request", "method", r.Method, "path", r.RequestURI, "host", r.Host, "status", code, "why", why)
 	http.Error(w, http.StatusText(code)+": "+why, code)
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	host := r.Host
-	if hh, _, err := net.SplitHostPort(host); err == nil {
-		host = hh
-	}
-	if !h.hosts[strings.Trim(strings.ToLower(host), "[]")] {
+	if !h.allowedHost(r.Host) {
 		h.reject(w, r, http.StatusForbidden, "unexpected Host header")
 		return
 	}
@@ -79,19 +141,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, r, http.StatusMethodNotAllowed, "only GET and HEAD")
 		return
 	}
+	raw := strings.ToLower(r.URL.EscapedPath())
 	name, ok := cleanPath(r.URL.Path)
-	if !ok || strings.Contains(strings.ToLower(r.URL.RawPath), "%2f") || strings.Contains(strings.ToLower(r.URL.RawPath), "%5c") {
+	if !ok || strings.Contains(raw, "%2f") || strings.Contains(raw, "%5c") {
 		h.reject(w, r, http.StatusBadRequest, "path not allowed")
 		return
 	}
-	g := h.current.Load()
+	g, failure := h.acquire()
 	if g == nil {
-		http.Error(w, "the site is being built; reload in a moment", http.StatusServiceUnavailable)
+		h.serveFailure(w, failure)
 		return
 	}
+	defer g.refs.Done()
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
-	h.serveFile(w, r, g, name)
+	h.serveFile(w, r, g, name, failure)
 }
 
 // cleanPath turns a decoded URL path into a name inside the output root.
@@ -113,14 +177,21 @@ func cleanPath(p string) (string, bool) {
 	return name, true
 }
 
-func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, g *Generation, name string) {
+func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, g *Generation, name, failure string) {
 	f, err := g.root.Open(name)
 	if err == nil {
 		st, serr := f.Stat()
 		if serr == nil && st.IsDir() {
 			f.Close()
 			if !strings.HasSuffix(r.URL.Path, "/") {
-				http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+				// Redirect to the cleaned name, never to r.URL.Path:
+				// "//evil.example" would be a link to another host.
+				target := (&url.URL{Path: "/" + strings.TrimPrefix(name+"/", "./")}).EscapedPath()
+				if r.URL.RawQuery != "" {
+					target += "?" + r.URL.RawQuery
+				}
+				w.Header().Set("Location", target)
+				w.WriteHeader(http.StatusMovedPermanently)
 				return
 			}
 			name = path.Join(name, "index.html")
@@ -132,30 +203,98 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, g *Generatio
 	}
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			h.log.Warn("cannot serve", "path", name, "err", err)
+			// A symlink leaving the output folder, a permission problem.
+			h.log.Warn("rejected request", "method", r.Method, "path", r.RequestURI, "status", http.StatusNotFound, "why", err.Error())
 		}
-		h.notFound(w, g)
+		h.notFound(w, g, failure)
 		return
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
-		h.notFound(w, g)
+		h.notFound(w, g, failure)
 		return
 	}
-	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+	ct := mime.TypeByExtension(path.Ext(name))
+	if ct != "" {
 		w.Header().Set("Content-Type", ct)
+	}
+	if failure != "" && isHTML(name) {
+		body, err := io.ReadAll(f)
+		if err != nil {
+			http.Error(w, "cannot read "+name, http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		writeBody(w, r, http.StatusOK, withOverlay(body, staleNote, failure))
+		return
 	}
 	http.ServeContent(w, r, name, st.ModTime(), f)
 }
 
-func (h *Handler) notFound(w http.ResponseWriter, g *Generation) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusNotFound)
+func (h *Handler) notFound(w http.ResponseWriter, g *Generation, failure string) {
+	body := []byte("<!doctype html><title>Not found</title><p>Not found.</p>\n")
 	if f, err := g.root.Open("404.html"); err == nil {
-		defer f.Close()
-		_, _ = io.Copy(w, f)
+		b, rerr := io.ReadAll(f)
+		f.Close()
+		if rerr == nil {
+			body = b
+		}
+	}
+	if failure != "" {
+		body = withOverlay(body, staleNote, failure)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write(body)
+}
+
+// serveFailure answers when no build has succeeded yet.
+func (h *Handler) serveFailure(w http.ResponseWriter, failure string) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Retry-After", "1")
+	if failure == "" {
+		http.Error(w, "the site is being built; reload in a moment", http.StatusServiceUnavailable)
 		return
 	}
-	fmt.Fprintln(w, "<!doctype html><title>Not found</title><p>Not found.</p>")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	_, _ = w.Write(withOverlay([]byte("<!doctype html><title>Build failed</title><body></body>"), "The site did not build. Fix these and save:", failure))
+}
+
+func writeBody(w http.ResponseWriter, r *http.Request, code int, body []byte) {
+	w.WriteHeader(code)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+}
+
+const staleNote = "The last build failed; this is the last good site. Fix these and save:"
+
+func isHTML(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return ext == ".html" || ext == ".htm"
+}
+
+// withOverlay puts a box naming the build's problems at the top of an
+// HTML page, just before </body> so it stays out of the page's own
+// layout. The problems are escaped: they quote the author's input.
+func withOverlay(page []byte, heading, problems string) []byte {
+	var b bytes.Buffer
+	b.WriteString(`<div id="shiplog-build-error" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;background:#2b0d0d;color:#ffd7d7;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;border-bottom:3px solid #e5484d">`)
+	b.WriteString(`<strong style="display:block;margin-bottom:.5rem;color:#fff">`)
+	b.WriteString(html.EscapeString(heading))
+	b.WriteString(`</strong>`)
+	b.WriteString(`<pre style="margin:0;white-space:pre-wrap">`)
+	b.WriteString(html.EscapeString(strings.TrimSpace(problems)))
+	b.WriteString("</pre></div>\n")
+	i := bytes.LastIndex(bytes.ToLower(page), []byte("</body>"))
+	if i < 0 {
+		return append(page[:len(page):len(page)], b.Bytes()...)
+	}
+	out := make([]byte, 0, len(page)+b.Len())
+	out = append(out, page[:i]...)
+	out = append(out, b.Bytes()...)
+	return append(out, page[i:]...)
 }
