@@ -11,8 +11,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -24,12 +26,15 @@ type Options struct {
 	Src  string // the log's folder, watched for changes
 	Bind string // address to listen on; 127.0.0.1 when ""
 	Port int    // 0 picks a free port
-	// Build builds the site into out. It prints its own report and returns
-	// an error when the build failed; the last good site stays served.
+	// Build builds the site into out, a folder that does not exist yet. It
+	// prints its own report and returns an error when the build failed;
+	// the last good site stays served, and the error's text (one problem
+	// per line) is shown in an overlay on its pages. Builds never overlap.
 	Build func(ctx context.Context, out string) error
 	Log   *slog.Logger
 	Out   io.Writer // where the address and rebuild notes are printed
-	// Ready, when set, receives the served URL once the first build is up.
+	// Ready, when set, receives the served URL once serving has started,
+	// after the first build (which may have failed).
 	Ready func(url string)
 }
 
@@ -37,6 +42,11 @@ type Options struct {
 const Debounce = 120 * time.Millisecond
 
 // Run builds the site, serves it until ctx ends, and rebuilds on change.
+// It returns nil when ctx ends, and an error when it cannot serve at all
+// (the port is taken, Src is not a folder). A failed build is not an
+// error: the last good site stays served with an overlay naming the
+// problems. When Run returns, the listener is closed, no build is running
+// and the temporary output folders are gone.
 func Run(ctx context.Context, opts Options) error {
 	if opts.Bind == "" {
 		opts.Bind = "127.0.0.1"
@@ -47,18 +57,21 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Out == nil {
 		opts.Out = io.Discard
 	}
+	if st, err := os.Stat(opts.Src); err != nil {
+		return fmt.Errorf("cannot serve %s: %w", opts.Src, unwrapPath(err))
+	} else if !st.IsDir() {
+		return fmt.Errorf("cannot serve %s: it is a file; pass the log's folder", opts.Src)
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(opts.Bind, strconv.Itoa(opts.Port)))
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
 			return fmt.Errorf("port %d is in use; try --port 0 to pick a free one", opts.Port)
 		}
-		return fmt.Errorf("listen on %s:%d: %w", opts.Bind, opts.Port, err)
+		return fmt.Errorf("listen on %s: %w", net.JoinHostPort(opts.Bind, strconv.Itoa(opts.Port)), err)
 	}
 	defer ln.Close()
-	if ip := net.ParseIP(opts.Bind); ip == nil || !ip.IsLoopback() {
-		if opts.Bind != "localhost" {
-			fmt.Fprintf(opts.Out, "warning: serving on %s: other machines on the network can read your drafts\n", opts.Bind)
-		}
+	if ip := net.ParseIP(opts.Bind); (ip == nil && opts.Bind != "localhost") || (ip != nil && !ip.IsLoopback()) {
+		fmt.Fprintf(opts.Out, "warning: serving on %s: other machines on the network can read your drafts\n", opts.Bind)
 	}
 
 	tmp, err := os.MkdirTemp("", "shiplog-serve-")
@@ -67,77 +80,169 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer os.RemoveAll(tmp)
 
-	h := NewHandler(opts.Bind, opts.Log)
-	gen := 0
-	rebuild := func() error {
-		gen++
-		out := filepath.Join(tmp, "gen-"+strconv.Itoa(gen))
-		if err := opts.Build(ctx, out); err != nil {
-			os.RemoveAll(out)
-			return err
-		}
-		g, err := OpenGeneration(out)
-		if err != nil {
-			return err
-		}
-		if old := h.Swap(g); old != nil {
-			// Let in-flight requests finish before the old files go.
-			time.AfterFunc(5*time.Second, func() {
-				old.Close()
-				os.RemoveAll(old.Dir)
-			})
-		}
-		return nil
-	}
-	if err := rebuild(); err != nil {
-		fmt.Fprintln(opts.Out, "the site did not build; fix the problems above and save again")
+	// Everything started below stops when Run returns, whatever the reason.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// Watch before the first build, so a save made while it runs (or just
+	// after "serving" appears) is not missed.
+	w, err := newWatcher(opts.Src)
+	if err != nil {
+		fmt.Fprintf(opts.Out, "warning: not watching for changes (restart to pick up edits): %v\n", err)
+	} else {
+		defer w.Close()
 	}
 
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	s := &server{opts: opts, tmp: tmp, h: NewHandler(opts.Bind, opts.Log)}
+	defer s.retireAll()
+	if err := s.rebuild(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		fmt.Fprintln(opts.Out, "the site did not build; fix the problems above and save again")
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+
+	srv := &http.Server{
+		Handler:           s.h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       time.Minute,
+		ErrorLog:          slog.NewLogLogger(opts.Log.Handler(), slog.LevelWarn),
+		// OPTIONS * goes to the handler too, which rejects it.
+		DisableGeneralOptionsHandler: true,
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	addr := ln.Addr().(*net.TCPAddr)
-	url := "http://" + net.JoinHostPort(opts.Bind, strconv.Itoa(addr.Port)) + "/"
+	host := opts.Bind
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost" // 0.0.0.0 is where to listen, not an address to open
+	}
+	url := "http://" + net.JoinHostPort(host, strconv.Itoa(addr.Port)) + "/"
 	fmt.Fprintf(opts.Out, "serving %s (Ctrl-C to stop)\n", url)
 	if opts.Ready != nil {
 		opts.Ready(url)
 	}
 
-	watchErr := make(chan error, 1)
-	go func() { watchErr <- watch(ctx, opts, rebuild) }()
-
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		return err
-	case err := <-watchErr:
-		if err != nil {
-			fmt.Fprintf(opts.Out, "warning: not watching for changes: %v\n", err)
-		}
-		<-ctx.Done()
+	watchDone := make(chan error, 1)
+	watching := w != nil
+	if watching {
+		go func() { watchDone <- s.watch(ctx, w) }()
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(shutdown)
-	if g := h.Swap(nil); g != nil {
-		g.Close()
+
+	var serveErr error
+	for serveErr == nil && ctx.Err() == nil {
+		select {
+		case <-ctx.Done():
+		case err := <-errc:
+			serveErr = fmt.Errorf("serve: %w", err)
+		case err := <-watchDone:
+			watching = false
+			watchDone = nil
+			if err != nil {
+				fmt.Fprintf(opts.Out, "warning: not watching for changes (restart to pick up edits): %v\n", err)
+			}
+		}
+	}
+	cancel()
+	shutdown, stop := context.WithTimeout(context.Background(), 3*time.Second)
+	defer stop()
+	if err := srv.Shutdown(shutdown); err != nil {
+		srv.Close() // requests still running after the grace period
+	}
+	if watching {
+		<-watchDone // a build in progress sees ctx end and returns
+	}
+	if serveErr != nil {
+		return serveErr
 	}
 	fmt.Fprintln(opts.Out, "stopped")
 	return nil
 }
 
+// server is one Run's state.
+type server struct {
+	opts Options
+	tmp  string // holds one folder per generation
+	h    *Handler
+
+	gen     int            // generations built so far
+	retired sync.WaitGroup // generations waiting for their last request
+}
+
+// rebuild builds a new generation and swaps it in. Calls never overlap:
+// the first build runs before serving starts, the others in the watcher.
+func (s *server) rebuild(ctx context.Context) (err error) {
+	s.gen++
+	out := filepath.Join(s.tmp, "gen-"+strconv.Itoa(s.gen))
+	defer func() {
+		if r := recover(); r != nil {
+			s.opts.Log.Debug("internal error during build", "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("internal error while building: %v (this is a bug in shiplog, not in your log; please report this)", r)
+		}
+		if err != nil {
+			os.RemoveAll(out)
+			if ctx.Err() == nil {
+				s.h.SetFailure(err.Error())
+			}
+		}
+	}()
+	if err := s.opts.Build(ctx, out); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	g, err := OpenGeneration(out)
+	if err != nil {
+		return fmt.Errorf("open the new site: %w", err)
+	}
+	old := s.h.Swap(g)
+	s.h.SetFailure("")
+	if old != nil {
+		s.retire(old)
+	}
+	return nil
+}
+
+// retire closes and removes g once the requests it is answering are done.
+func (s *server) retire(g *Generation) {
+	s.retired.Add(1)
+	go func() {
+		defer s.retired.Done()
+		g.Wait()
+		g.Close()
+		os.RemoveAll(g.Dir)
+	}()
+}
+
+// retireAll retires the current generation and waits until every retired
+// one is gone. The HTTP server must have stopped.
+func (s *server) retireAll() {
+	if g := s.h.Swap(nil); g != nil {
+		s.retire(g)
+	}
+	s.retired.Wait()
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, fs.ErrNotExist) {
+			return errors.New("no such folder")
+		}
+		return pe.Err
+	}
+	return err
+}
+
 // watch rebuilds after each burst of changes under opts.Src. Builds never
 // overlap: changes during a build cause one more build after it, so the
 // served site always ends up reflecting the last save.
-func watch(ctx context.Context, opts Options, rebuild func() error) error {
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	if err := addTree(w, opts.Src); err != nil {
-		return err
-	}
+func (s *server) watch(ctx context.Context, w *fsnotify.Watcher) error {
+	opts := s.opts
 	var timer <-chan time.Time
 	for {
 		select {
@@ -147,8 +252,8 @@ func watch(ctx context.Context, opts Options, rebuild func() error) error {
 			if !ok {
 				return nil
 			}
-			if ignored(opts.Src, ev.Name) {
-				continue
+			if ev.Op == fsnotify.Chmod || ignored(opts.Src, ev.Name) {
+				continue // a chmod or touch changes nothing the site shows
 			}
 			if ev.Has(fsnotify.Create) {
 				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
@@ -160,17 +265,36 @@ func watch(ctx context.Context, opts Options, rebuild func() error) error {
 			if !ok {
 				return nil
 			}
+			// Events may have been lost (a queue overflow): rebuild to be
+			// sure the site matches the files.
 			opts.Log.Warn("watch", "err", err)
+			timer = time.After(Debounce)
 		case <-timer:
 			timer = nil
 			start := time.Now()
-			if err := rebuild(); err != nil {
+			if err := s.rebuild(ctx); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
 				fmt.Fprintln(opts.Out, "the last good site is still served; fix the problems above and save again")
 				continue
 			}
 			fmt.Fprintf(opts.Out, "rebuilt in %s\n", time.Since(start).Round(time.Millisecond))
 		}
 	}
+}
+
+// newWatcher watches every folder under src that the site reads.
+func newWatcher(src string) (*fsnotify.Watcher, error) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	if err := addTree(w, src); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return w, nil
 }
 
 // addTree watches dir and every folder below it that the site reads.
