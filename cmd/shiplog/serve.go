@@ -51,9 +51,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			if ctx.Err() != nil {
 				return ctx.Err() // stopping; nothing to report
 			}
-			if report(e, rep, err, false) != exitOK {
+			if report(e, rep, err, true) != exitOK {
 				return errors.New(problemText(rep, err))
 			}
+			// The output folder is a temporary one; it means nothing here.
+			fmt.Fprintln(e.stdout, strings.Replace(rep.Summary(), " → "+rep.Out, "", 1))
 			return nil
 		},
 	})
