@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/shiplog/shiplog/internal/diag"
 	"github.com/shiplog/shiplog/internal/slug"
@@ -65,10 +67,7 @@ var knownKeys = []string{"id", "title", "date", "updated", "kind", "project", "t
 
 var heroKeys = []string{"src", "alt", "caption"}
 
-var (
-	slugRe    = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
-	datePrefx = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}-`)
-)
+var datePrefx = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}-`)
 
 // dateLayouts are the accepted forms of date and updated, most common first.
 var dateLayouts = []string{
@@ -109,20 +108,24 @@ func decodeEntry(e *Entry, fields []field, loc *time.Location) diag.List {
 		}
 		return f.val.str, true
 	}
-	strList := func(f field, example string) []string {
+	// strList reads a list of text, or a single text, keeping where each
+	// item is written so problems can point at it.
+	strList := func(f field, example string) []value {
 		switch f.val.kind {
 		case nullValue:
 			return nil
 		case scalarValue:
-			return []string{f.val.str}
+			return []value{f.val}
 		case listValue:
-			var out []string
+			var out []value
 			for _, v := range f.val.list {
-				if v.kind != scalarValue {
+				switch v.kind {
+				case scalarValue:
+					out = append(out, v)
+				case nullValue:
+				default:
 					errf(v.line, v.col, "write a list such as "+example, "%s: each item must be text, got %s", f.key, v.kind)
-					continue
 				}
-				out = append(out, v.str)
 			}
 			return out
 		}
@@ -166,6 +169,10 @@ func decodeEntry(e *Entry, fields []field, loc *time.Location) diag.List {
 			if !ok {
 				continue
 			}
+			if strings.TrimSpace(s) == "" {
+				errf(f.val.line, f.val.col, "write it as 2026-03-14 or 2026-03-14T09:30:00Z", "%s has no value", f.key)
+				continue
+			}
 			t, ok := parseDate(s, loc)
 			if !ok {
 				errf(f.val.line, f.val.col, "write it as 2026-03-14 or 2026-03-14T09:30:00Z",
@@ -193,38 +200,46 @@ func decodeEntry(e *Entry, fields []field, loc *time.Location) diag.List {
 			}
 			e.Kind = k
 		case "tags":
-			for _, t := range strList(f, "[aws, lambda]") {
-				for _, part := range strings.Split(t, ",") {
+			tagSlugs := map[string]bool{}
+			for _, v := range strList(f, "[aws, lambda]") {
+				for _, part := range strings.Split(v.str, ",") {
 					part = strings.TrimSpace(part)
 					if part == "" {
 						continue
 					}
-					if Slugify(part) == "" {
-						errf(f.val.line, f.val.col, "use letters or digits", "tags: %q has no letters or digits to name its page", part)
+					s := Slugify(part)
+					if s == "" {
+						errf(v.line, v.col, "use letters or digits", "tags: %q has no letters or digits to name its page", part)
 						continue
 					}
-					if !slices.ContainsFunc(e.Tags, func(x string) bool { return Slugify(x) == Slugify(part) }) {
+					if !tagSlugs[s] { // "Go" and "go" are one tag
+						tagSlugs[s] = true
 						e.Tags = append(e.Tags, part)
 					}
 				}
 			}
 		case "errors":
-			for _, s := range strList(f, `["invalid ELF header"]`) {
-				if s = strings.TrimSpace(s); s != "" {
+			for _, v := range strList(f, `["invalid ELF header"]`) {
+				if s := strings.TrimSpace(v.str); s != "" {
 					e.Errors = append(e.Errors, s)
 				}
 			}
 		case "aliases":
-			for _, a := range strList(f, `["/old/path/"]`) {
-				clean := path.Clean("/" + strings.TrimSpace(a))
-				if !strings.HasPrefix(a, "/") || strings.Contains(a, "..") || strings.ContainsAny(a, "?#\\ \t") {
-					errf(f.val.line, f.val.col, `write a site path such as "/2025/03/old-title/"`, "aliases: %q is not a clean site path", a)
+			pages := map[string]bool{}
+			for _, v := range strList(f, `["/old/path/"]`) {
+				a := v.str
+				if why := aliasProblem(a); why != "" {
+					errf(v.line, v.col, why+`; write a site path such as "/2025/03/old-title/"`, "aliases: %q is not a clean site path", a)
 					continue
 				}
+				clean := path.Clean(a)
 				if strings.HasSuffix(a, "/") && clean != "/" {
 					clean += "/"
 				}
-				e.Aliases = append(e.Aliases, clean)
+				if page := pageKey(clean); !pages[page] {
+					pages[page] = true
+					e.Aliases = append(e.Aliases, clean)
+				}
 			}
 		case "draft":
 			s, ok := str(f)
@@ -243,9 +258,12 @@ func decodeEntry(e *Entry, fields []field, loc *time.Location) diag.List {
 			if !ok {
 				continue
 			}
-			if !slugRe.MatchString(s) {
-				errf(f.val.line, f.val.col, fmt.Sprintf("use lowercase letters, digits and dashes, such as %q", Slugify(s)),
-					"slug: %q is not a valid slug", s)
+			if !slug.Valid(s) {
+				hint := "use lowercase letters, digits and dashes"
+				if sug := Slugify(s); sug != "" {
+					hint += fmt.Sprintf(", such as %q", sug)
+				}
+				errf(f.val.line, f.val.col, hint, "slug: %q is not a valid slug", s)
 				continue
 			}
 			e.Slug = s
@@ -274,6 +292,16 @@ func decodeEntry(e *Entry, fields []field, loc *time.Location) diag.List {
 		if e.Slug == "" {
 			errf(1, 1, "rename the file or add a slug: key", "cannot derive a URL slug from the file name")
 		}
+	}
+	if i := slices.IndexFunc(e.Aliases, func(a string) bool { return samePage(a, e.URL()) }); i >= 0 {
+		line, col := e.KeyPos("aliases")
+		problems.Add(diag.Warnf(p, line, col, "remove it from aliases", "alias %s is the entry's own URL; it is ignored", e.Aliases[i]))
+		e.Aliases = slices.Delete(e.Aliases, i, i+1)
+	}
+	if !e.Updated.IsZero() && !e.Date.IsZero() && e.Updated.Before(e.Date) {
+		line, col := e.KeyPos("updated")
+		problems.Add(diag.Warnf(p, line, col, "check the year and month; updated is when the entry last changed",
+			"updated (%s) is before date (%s)", e.Updated.Format(time.DateOnly), e.Date.Format(time.DateOnly)))
 	}
 	if e.ID == "" && !problems.HasErrors() {
 		problems.Add(diag.Warnf(p, 1, 1, "add a line such as: id: "+suggestID(e.Path),
@@ -319,6 +347,46 @@ func decodeHero(f field, problems *diag.List, p string) *Image {
 		return nil
 	}
 	return h
+}
+
+// pageKey names the file a site path is served from: "/old" and "/old/"
+// are one page.
+func pageKey(p string) string {
+	if p != "/" {
+		p = strings.TrimSuffix(p, "/")
+	}
+	return p
+}
+
+// samePage reports whether two site paths are served by the same file.
+func samePage(a, b string) bool { return pageKey(a) == pageKey(b) }
+
+// aliasProblem says what is wrong with an alias, or "" when a is a path
+// on the site that an alias may claim: absolute, with no "." or ".."
+// segments, query, fragment, percent-escape, backslash, space or control
+// character, so it can be written as a file and listed in _redirects as
+// it is.
+func aliasProblem(a string) string {
+	switch {
+	case !strings.HasPrefix(a, "/"):
+		return "start it with /"
+	case path.Clean(a) == "/":
+		return "the home page cannot be an alias"
+	case strings.ContainsAny(a, "?#"):
+		return "leave out the query (?) and fragment (#)"
+	case strings.Contains(a, "%"):
+		return "write it decoded, /café/ rather than /caf%C3%A9/"
+	case strings.ContainsFunc(a, func(r rune) bool {
+		return r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError
+	}):
+		return "leave out spaces, backslashes and control characters"
+	}
+	for _, seg := range strings.Split(a, "/") {
+		if seg == "." || seg == ".." {
+			return "leave out . and .. segments"
+		}
+	}
+	return ""
 }
 
 // suggestID proposes a stable id for an entry that has none. It is derived

@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	toml "github.com/pelletier/go-toml/v2"
 	yaml "go.yaml.in/yaml/v3"
@@ -84,6 +86,11 @@ var errNoFrontMatter = errors.New("no front matter")
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
+// maxYAMLValues bounds the values front matter may expand to through
+// aliases (*name), so a few lines of "billion laughs" cannot exhaust
+// memory. Real front matter has a few dozen.
+const maxYAMLValues = 10000
+
 // parseYAML decodes YAML front matter into fields. lineOff is added to the
 // parser's lines to count in the source file.
 func parseYAML(path string, fm []byte, lineOff int) ([]field, diag.List) {
@@ -108,15 +115,60 @@ func parseYAML(path string, fm []byte, lineOff int) ([]field, diag.List) {
 		return nil, diag.List{diag.Errorf(path, root.Line+lineOff, root.Column,
 			"write one `key: value` per line", "front matter must be a set of keys")}
 	}
-	v := fromYAML(root, lineOff)
+	c := yamlConv{path: path, lineOff: lineOff, budget: maxYAMLValues, expanding: map[*yaml.Node]bool{}}
+	v := c.value(root)
+	if c.err != nil {
+		return nil, diag.List{*c.err}
+	}
 	return v.fields, nil
 }
 
-func fromYAML(n *yaml.Node, lineOff int) value {
-	v := value{line: n.Line + lineOff, col: n.Column}
+// yamlConv turns YAML nodes into values, expanding aliases with care: an
+// alias to a node that contains it would recurse forever, and nested
+// aliases can expand exponentially.
+type yamlConv struct {
+	path      string
+	lineOff   int
+	budget    int
+	expanding map[*yaml.Node]bool // anchored nodes being expanded
+	outer     *value              // the outermost alias being expanded
+	err       *diag.Problem
+}
+
+func (c *yamlConv) value(n *yaml.Node) value {
+	v := value{line: n.Line + c.lineOff, col: n.Column}
+	if c.err != nil {
+		return v
+	}
+	if c.budget--; c.budget < 0 {
+		at := &v
+		if c.outer != nil {
+			at = c.outer // point at the alias people wrote, not deep inside its target
+		}
+		p := diag.Errorf(c.path, at.line, at.col, "write the values out instead of repeating anchors (*name)",
+			"front matter expands to more than %d values", maxYAMLValues)
+		c.err = &p
+		return v
+	}
 	switch n.Kind {
 	case yaml.AliasNode:
-		return fromYAML(n.Alias, lineOff)
+		if n.Alias == nil {
+			v.kind = nullValue
+			return v
+		}
+		if c.expanding[n.Alias] {
+			p := diag.Errorf(c.path, v.line, v.col, "an alias (*name) cannot point at a value that contains it",
+				"alias *%s refers to itself", n.Value)
+			c.err = &p
+			return v
+		}
+		c.expanding[n.Alias] = true
+		defer delete(c.expanding, n.Alias)
+		if c.outer == nil {
+			c.outer = &v
+			defer func() { c.outer = nil }()
+		}
+		return c.value(n.Alias)
 	case yaml.ScalarNode:
 		if n.Tag == "!!null" {
 			v.kind = nullValue
@@ -127,14 +179,22 @@ func fromYAML(n *yaml.Node, lineOff int) value {
 		v.quoted = n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0
 	case yaml.SequenceNode:
 		v.kind = listValue
-		for _, c := range n.Content {
-			v.list = append(v.list, fromYAML(c, lineOff))
+		if n.Anchor != "" {
+			c.expanding[n] = true
+			defer delete(c.expanding, n)
+		}
+		for _, e := range n.Content {
+			v.list = append(v.list, c.value(e))
 		}
 	case yaml.MappingNode:
 		v.kind = mapValue
+		if n.Anchor != "" {
+			c.expanding[n] = true
+			defer delete(c.expanding, n)
+		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
-			v.fields = append(v.fields, field{key: k.Value, line: k.Line + lineOff, col: k.Column, val: fromYAML(n.Content[i+1], lineOff)})
+			v.fields = append(v.fields, field{key: k.Value, line: k.Line + c.lineOff, col: k.Column, val: c.value(n.Content[i+1])})
 		}
 	}
 	return v
@@ -148,16 +208,38 @@ func parseTOML(path string, fm []byte, lineOff int) ([]field, diag.List) {
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
 			line, col = de.Position()
+			col = runeCol(fm, line, col)
 		}
 		return nil, diag.List{diag.Errorf(path, line+lineOff, col,
 			"check the TOML syntax: strings need quotes, dates look like 2026-03-14",
-			"front matter is not valid TOML: %v", err)}
+			"front matter is not valid TOML: %s", strings.TrimPrefix(err.Error(), "toml: "))}
 	}
-	v := fromTOML(fm, "", m, lineOff, 1, 1)
+	c := tomlConv{doc: tomlpos.Parse(fm), lineOff: lineOff}
+	v := c.value(nil, m, 1, 1)
 	return v.fields, nil
 }
 
-func fromTOML(src []byte, table string, x any, lineOff, line, col int) value {
+// runeCol turns go-toml's column, which counts bytes, into one that counts
+// runes like every other column shiplog reports.
+func runeCol(src []byte, line, col int) int {
+	lines := bytes.SplitN(src, []byte("\n"), line+1)
+	if line < 1 || line > len(lines) {
+		return col
+	}
+	l := lines[line-1]
+	return 1 + utf8.RuneCount(l[:min(max(col-1, 0), len(l))])
+}
+
+// tomlConv turns decoded TOML into values, with the positions tomlpos
+// found for each key and value.
+type tomlConv struct {
+	doc     *tomlpos.Doc
+	lineOff int
+}
+
+// value converts x, written at path; line and col (in the source file)
+// are used when tomlpos does not know the place.
+func (c *tomlConv) value(path []string, x any, line, col int) value {
 	v := value{line: line, col: col, kind: scalarValue}
 	switch t := x.(type) {
 	case nil:
@@ -180,23 +262,29 @@ func fromTOML(src []byte, table string, x any, lineOff, line, col int) value {
 		v.str = t.Format(time.RFC3339Nano)
 	case []any:
 		v.kind = listValue
-		for _, e := range t {
-			v.list = append(v.list, fromTOML(src, table, e, lineOff, line, col))
+		for i, e := range t {
+			p := append(slices.Clone(path), strconv.Itoa(i))
+			l, cl := line, col
+			if pos, ok := c.doc.Lookup(p...); ok {
+				l, cl = pos.ValueLine+c.lineOff, pos.ValueCol
+			}
+			v.list = append(v.list, c.value(p, e, l, cl))
 		}
 	case map[string]any:
 		v.kind = mapValue
 		for _, k := range slices.Sorted(maps.Keys(t)) {
-			l, c := tomlpos.Find(src, table, k)
-			if l == 0 {
-				l, c = line-lineOff, col
+			p := append(slices.Clone(path), k)
+			f := field{key: k, line: line, col: col}
+			vl, vc := line, col
+			if pos, ok := c.doc.Lookup(p...); ok {
+				f.line, f.col = pos.KeyLine+c.lineOff, pos.KeyCol
+				vl, vc = pos.ValueLine+c.lineOff, pos.ValueCol
 			}
-			sub := k
-			if table != "" {
-				sub = table + "." + k
-			}
-			v.fields = append(v.fields, field{key: k, line: l + lineOff, col: c, val: fromTOML(src, sub, t[k], lineOff, l+lineOff, c)})
+			f.val = c.value(p, t[k], vl, vc)
+			v.fields = append(v.fields, f)
 		}
-		slices.SortStableFunc(v.fields, func(a, b field) int { return a.line - b.line })
+		// Report keys in the order they are written.
+		slices.SortStableFunc(v.fields, func(a, b field) int { return cmp.Or(a.line-b.line, a.col-b.col) })
 	default:
 		v.str = fmt.Sprint(t)
 	}

@@ -10,7 +10,14 @@
 //
 // Load reads every entry, validates its front matter and reports every
 // problem at once (see package diag). The result is a Log: entries newest
-// first, with the tags, projects and kinds that group them.
+// first, with the tags and projects that group them.
+//
+// Under log/, names starting with "." or "_" and names ending in "~" are
+// skipped. Reads go through an os.Root: a link may point at a file
+// elsewhere in the site, but a link leading outside it is an error naming
+// the link, and a linked folder is not read (a warning says so). Anything
+// that is not a regular file, and any file over Options.MaxFile, is an
+// error before a byte of it is read.
 package content
 
 import (
@@ -22,6 +29,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -34,7 +42,7 @@ import (
 // Options controls what Load accepts.
 type Options struct {
 	Location       *time.Location // dates without a zone are read in it; UTC when nil
-	MaxFile        int64          // largest Markdown file in bytes; 2 MiB when 0
+	MaxFile        int64          // largest Markdown file (entries, home.md) in bytes; 2 MiB when 0
 	MaxFrontMatter int            // largest front matter in bytes; 64 KiB when 0
 	Drafts         bool           // keep entries marked draft
 	Now            time.Time      // entries dated after Now are left out; zero keeps all
@@ -51,11 +59,12 @@ type Log struct {
 	Home     []byte   // home.md, or nil
 	Future   int      // entries left out because they are dated after Options.Now
 	Drafts   int      // entries left out because they are drafts
-	Tags     []*Term  // by name
-	Projects []*Term  // by name
+	Tags     []*Term  // sorted by slug; "Go" and "go" are one term
+	Projects []*Term  // sorted by slug
 }
 
 // Term is a tag or a project and the entries that carry it, newest first.
+// Its Name is as written in the newest of them.
 type Term struct {
 	Name    string
 	Slug    string
@@ -130,12 +139,12 @@ func Load(root *os.Root, opts Options) (*Log, diag.List) {
 		return []string{e.Project}
 	})
 
-	home, err := fs.ReadFile(fsys, "home.md")
+	home, homeProblems := readFile(fsys, "home.md", opts.MaxFile)
 	switch {
-	case err == nil:
+	case homeProblems == nil:
 		log.Home = bytes.TrimPrefix(home, []byte("\ufeff"))
-	case !errors.Is(err, fs.ErrNotExist):
-		problems.Add(diag.Errorf("home.md", 0, 0, "", "%v", err))
+	case !errors.Is(homeProblems[0].err, fs.ErrNotExist):
+		problems.Add(homeProblems[0].Problem)
 	}
 	return log, problems
 }
@@ -163,6 +172,21 @@ func entryPaths(fsys fs.FS) ([]string, diag.List) {
 			return nil
 		}
 		ext := strings.ToLower(path.Ext(name))
+		if d.Type()&fs.ModeSymlink != 0 && ext != ".md" && ext != ".markdown" {
+			// WalkDir does not follow links; say so rather than skip
+			// a linked folder of entries in silence.
+			info, err := fs.Stat(fsys, p)
+			switch {
+			case err != nil:
+				msg, hint := statProblem(fsys, p, err)
+				problems.Add(diag.Errorf(p, 0, 0, hint, "%s", msg))
+			case info.IsDir():
+				target, _ := fs.ReadLink(fsys, p)
+				problems.Add(diag.Warnf(p, 0, 0, "move the entries into log/ rather than linking their folder",
+					"the linked folder %s is not read", target))
+			}
+			return nil
+		}
 		if ext == ".md" || ext == ".markdown" {
 			paths = append(paths, p)
 		}
@@ -186,20 +210,100 @@ func unwrapPathError(err error) error {
 // loadEntry reads and validates one entry. It returns a nil entry when the
 // file cannot be used at all.
 func loadEntry(fsys fs.FS, p string, opts Options) (*Entry, diag.List) {
-	f, err := fsys.Open(p)
-	if err != nil {
-		return nil, diag.List{diag.Errorf(p, 0, 0, "entries must be regular files inside the site (symlinks may not point outside it)", "cannot read: %v", unwrapPathError(err))}
-	}
-	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(f, opts.MaxFile+1))
-	if err != nil {
-		return nil, diag.List{diag.Errorf(p, 0, 0, "", "cannot read: %v", unwrapPathError(err))}
-	}
-	if int64(len(src)) > opts.MaxFile {
-		return nil, diag.List{diag.Errorf(p, 0, 0, "split the entry, or move large logs to a linked file",
-			"file is larger than the %d MiB limit for Markdown files", opts.MaxFile>>20)}
+	src, fp := readFile(fsys, p, opts.MaxFile)
+	if fp != nil {
+		return nil, diag.List{fp[0].Problem}
 	}
 	return Parse(p, src, opts)
+}
+
+// fileProblem is a file that cannot be read, and why.
+type fileProblem struct {
+	diag.Problem
+	err error
+}
+
+// readFile reads p, refusing what is not a regular file inside the site
+// (a link pointing outside it, a device or a pipe that would block) and
+// files over limit bytes.
+func readFile(fsys fs.FS, p string, limit int64) ([]byte, []fileProblem) {
+	fail := func(err error, hint, format string, args ...any) ([]byte, []fileProblem) {
+		return nil, []fileProblem{{diag.Errorf(p, 0, 0, hint, format, args...), err}}
+	}
+	info, err := fs.Stat(fsys, p)
+	if err != nil {
+		msg, hint := statProblem(fsys, p, err)
+		return fail(err, hint, "%s", msg)
+	}
+	if !info.Mode().IsRegular() {
+		return fail(nil, "entries and home.md must be regular files", "cannot read: %s, not a regular file", fileType(info.Mode()))
+	}
+	tooBig := func() ([]byte, []fileProblem) {
+		return fail(nil, "split it, or raise the limit",
+			"file is larger than the %s limit for Markdown files", formatSize(limit))
+	}
+	if info.Size() > limit {
+		return tooBig()
+	}
+	f, err := fsys.Open(p)
+	if err != nil {
+		msg, hint := statProblem(fsys, p, err)
+		return fail(err, hint, "%s", msg)
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return fail(err, "", "cannot read: %v", unwrapPathError(err))
+	}
+	if int64(len(src)) > limit { // grew since Stat
+		return tooBig()
+	}
+	return src, nil
+}
+
+// statProblem explains why p cannot be opened. A link that leaves the
+// site (os.Root refuses to follow it) or points at nothing is named with
+// its target.
+func statProblem(fsys fs.FS, p string, err error) (msg, hint string) {
+	if target, lerr := fs.ReadLink(fsys, p); lerr == nil {
+		if j := path.Join(path.Dir(p), filepath.ToSlash(target)); filepath.IsAbs(target) || path.IsAbs(target) || j == ".." || strings.HasPrefix(j, "../") {
+			return fmt.Sprintf("the link to %s leads outside the site", target),
+				"links must point inside the site by a relative path; copy the file in instead"
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Sprintf("the link to %s points at nothing", target), "fix the link or remove it"
+		}
+		return fmt.Sprintf("cannot follow the link to %s: %v", target, unwrapPathError(err)),
+			"links must point inside the site by a relative path"
+	}
+	return fmt.Sprintf("cannot read: %v", unwrapPathError(err)), ""
+}
+
+// fileType names what a file that is not a regular file is.
+func fileType(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m.IsDir():
+		return "a folder"
+	}
+	return "a special file"
+}
+
+// formatSize writes a limit the way people set it: "2 MiB", "64 KiB" or
+// "1000 bytes".
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // Parse validates one entry's bytes; p names it in problems.
@@ -211,8 +315,10 @@ func Parse(p string, src []byte, opts Options) (*Entry, diag.List) {
 		opts.MaxFrontMatter = defaultMaxFrontMatter
 	}
 	src = bytes.TrimPrefix(src, []byte("\ufeff"))
-	if bytes.IndexByte(src, 0) >= 0 {
-		return nil, diag.List{diag.Errorf(p, 0, 0, "entries must be UTF-8 text", "file contains NUL bytes; it does not look like Markdown")}
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		line, col := diag.LineCol(src, i)
+		return nil, diag.List{diag.Errorf(p, line, col, "entries must be UTF-8 text; remove the NUL byte or the file",
+			"file contains NUL bytes; it does not look like Markdown")}
 	}
 	format, fm, body, fmLine, bodyLine, err := split(src)
 	if errors.Is(err, errNoFrontMatter) {
@@ -223,7 +329,8 @@ func Parse(p string, src []byte, opts Options) (*Entry, diag.List) {
 		return nil, diag.List{diag.Errorf(p, 1, 1, fmt.Sprintf("add a line %s after the last front-matter key", string(src[:3])), "%v", err)}
 	}
 	if len(fm) > opts.MaxFrontMatter {
-		return nil, diag.List{diag.Errorf(p, 1, 1, "move long text into the body", "front matter is larger than the %d KiB limit", opts.MaxFrontMatter>>10)}
+		return nil, diag.List{diag.Errorf(p, 1, 1, "move long text into the body",
+			"front matter is larger than the %s limit", formatSize(int64(opts.MaxFrontMatter)))}
 	}
 	fm = bytes.ReplaceAll(fm, []byte("\r\n"), []byte("\n"))
 	var fields []field
@@ -250,22 +357,27 @@ func checkCollisions(entries []*Entry) diag.List {
 	var problems diag.List
 	urls := map[string]*Entry{}
 	ids := map[string]*Entry{}
-	claim := func(u string, e *Entry, what string) {
-		if prev, ok := urls[u]; ok && prev != e {
-			line, col := e.KeyPos("slug")
-			problems.Add(diag.Errorf(e.Path, line, col,
-				"give one of them a different slug: in its front matter",
-				"%s %s is also written by %s", what, u, prev.Path))
+	claim := func(u string, e *Entry, key string) {
+		k := pageKey(u)
+		if prev, ok := urls[k]; ok && prev != e {
+			line, col := e.KeyPos(key)
+			if key == "slug" {
+				problems.Add(diag.Errorf(e.Path, line, col, "give one of them a different slug: in its front matter",
+					"URL %s is also written by %s", u, prev.Path))
+			} else {
+				problems.Add(diag.Errorf(e.Path, line, col, "remove the alias, or give one of them another URL",
+					"alias %s is also written by %s", u, prev.Path))
+			}
 			return
 		}
-		urls[u] = e
+		urls[k] = e
 	}
 	for _, e := range entries {
-		claim(e.URL(), e, "URL")
+		claim(e.URL(), e, "slug")
 	}
 	for _, e := range entries {
 		for _, a := range e.Aliases {
-			claim(a, e, "alias")
+			claim(a, e, "aliases")
 		}
 		if e.ID == "" {
 			continue
