@@ -20,20 +20,30 @@
 //	count = 30
 //	ttl = "10m"
 //
-// Unknown keys are reported as warnings with a suggestion; values of the
-// wrong type or form are errors naming the line.
+// Every problem is reported in one run, at the line and column where it is
+// written: unknown keys are warnings with a suggestion ("did you mean
+// `title`?"); values of the wrong type or form are errors saying what to
+// write instead. Dotted keys (ticker.ttl = "5m") and inline tables work as
+// TOML says; a UTF-8 BOM and CRLF line endings are accepted.
 package config
 
 import (
+	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 	_ "time/tzdata" // one static binary: time zones work without system tzdata
+	"unicode/utf8"
 
 	toml "github.com/pelletier/go-toml/v2"
 
@@ -44,7 +54,9 @@ import (
 // FileName is the settings file at the root of a site.
 const FileName = "shiplog.toml"
 
-// Config is a site's settings with defaults applied.
+// Config is a site's settings with defaults applied. The toml tags name
+// the keys; Parse reads them through the settings table, which a test
+// keeps in step with the tags.
 type Config struct {
 	Title    string   `toml:"title"`
 	Author   string   `toml:"author"`
@@ -102,84 +114,232 @@ func Load(dir string) (Config, diag.List) {
 			"no %s in %s", FileName, dir)}
 	}
 	if err != nil {
-		return Default(), diag.List{diag.Errorf(FileName, 0, 0, "", "%v", err)}
+		return Default(), diag.List{diag.Errorf(FileName, 0, 0, "check that the file is readable", "%v", err)}
 	}
 	return Parse(src)
 }
 
-var knownKeys = map[string][]string{
-	"":         {"title", "author", "base_url", "tagline", "intro", "home_url", "language", "timezone", "page_size", "markdown", "ticker"},
-	"markdown": {"unsafe"},
-	"ticker":   {"enabled", "api", "count", "ttl"},
+// kind is the TOML type a setting takes.
+type kind int
+
+const (
+	textKind kind = iota
+	numberKind
+	boolKind
+	tableKind
+)
+
+func (k kind) String() string {
+	return [...]string{"text", "a whole number", "true or false", "a table of keys"}[k]
 }
 
-// Parse decodes the bytes of a shiplog.toml.
+// setting is one key of shiplog.toml: its type, an example for hints, and
+// how it is stored in Config.
+type setting struct {
+	key     string
+	kind    kind
+	example string
+	set     func(c *Config, v any)
+}
+
+// settings lists every key by table ("" for the top level), in the order
+// the docs give them; suggestions for unknown keys come from it.
+var settings = map[string][]setting{
+	"": {
+		{"title", textKind, `title = "My engineering log"`, func(c *Config, v any) { c.Title = v.(string) }},
+		{"author", textKind, `author = "Mara Okafor"`, func(c *Config, v any) { c.Author = v.(string) }},
+		{"base_url", textKind, `base_url = "https://log.example.dev/"`, func(c *Config, v any) { c.BaseURL = v.(string) }},
+		{"tagline", textKind, `tagline = "Things I built. Things that broke."`, func(c *Config, v any) { c.Tagline = v.(string) }},
+		{"intro", textKind, `intro = "Short notes from shipping production systems."`, func(c *Config, v any) { c.Intro = v.(string) }},
+		{"home_url", textKind, `home_url = "https://example.dev/"`, func(c *Config, v any) { c.HomeURL = v.(string) }},
+		{"language", textKind, `language = "en"`, func(c *Config, v any) { c.Language = v.(string) }},
+		{"timezone", textKind, `timezone = "Europe/Berlin"`, func(c *Config, v any) { c.TimeZone = v.(string) }},
+		{"page_size", numberKind, `page_size = 10`, func(c *Config, v any) { c.PageSize = clampInt(v.(int64)) }},
+		{"markdown", tableKind, "[markdown] on a line of its own, then its keys", nil},
+		{"ticker", tableKind, "[ticker] on a line of its own, then its keys", nil},
+	},
+	"markdown": {
+		{"unsafe", boolKind, `unsafe = false`, func(c *Config, v any) { c.Markdown.Unsafe = v.(bool) }},
+	},
+	"ticker": {
+		{"enabled", boolKind, `enabled = true`, func(c *Config, v any) { b := v.(bool); c.Ticker.Enabled = &b }},
+		{"api", textKind, `api = "https://hacker-news.firebaseio.com/v0"`, func(c *Config, v any) { c.Ticker.API = v.(string) }},
+		{"count", numberKind, `count = 30`, func(c *Config, v any) { c.Ticker.Count = clampInt(v.(int64)) }},
+		{"ttl", textKind, `ttl = "10m"`, func(c *Config, v any) { c.Ticker.TTL = v.(string) }},
+	},
+}
+
+// clampInt keeps an out-of-range number out of range on 32-bit systems
+// too, so validation reports it rather than a wrapped value.
+func clampInt(n int64) int {
+	return int(min(max(n, math.MinInt32), math.MaxInt32))
+}
+
+// Parse decodes the bytes of a shiplog.toml. Every problem is reported in
+// one go: unknown keys (warnings), values of the wrong type, and values of
+// the wrong form, each at the line and column where it is written.
 func Parse(src []byte) (Config, diag.List) {
 	cfg := Default()
-	var problems diag.List
-	src = []byte(strings.TrimPrefix(string(src), "\ufeff"))
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 
-	dec := toml.NewDecoder(strings.NewReader(string(src)))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&cfg)
-	var strict *toml.StrictMissingError
-	if errors.As(err, &strict) {
-		for _, e := range strict.Errors {
-			line, col := e.Position()
-			key := e.Key()
-			table, name := "", key[len(key)-1]
-			if len(key) > 1 {
-				table = strings.Join(key[:len(key)-1], ".")
-			}
-			hint := "remove it"
-			if s := diag.Suggest(name, knownKeys[table]); s != "" {
-				hint = fmt.Sprintf("did you mean `%s`?", s)
-			}
-			problems.Add(diag.Warnf(FileName, line, col, hint, "unknown key `%s`", strings.Join(key, ".")))
-		}
-		cfg = Default()
-		err = toml.NewDecoder(strings.NewReader(string(src))).Decode(&cfg)
-	}
-	if err != nil {
+	var raw map[string]any
+	if err := toml.Unmarshal(src, &raw); err != nil {
+		line, col := 1, 1
 		var de *toml.DecodeError
 		if errors.As(err, &de) {
-			line, col := de.Position()
-			problems.Add(diag.Errorf(FileName, line, col, "see docs/configuration.md", "%s", de.Error()))
-		} else {
-			problems.Add(diag.Errorf(FileName, 1, 1, "see docs/configuration.md", "%v", err))
+			line, col = de.Position()
+			col = runeCol(src, line, col)
 		}
-		return cfg, problems
+		return cfg, diag.List{diag.Errorf(FileName, line, col,
+			"check the TOML syntax: text needs quotes; see docs/configuration.md",
+			"not valid TOML: %s", strings.TrimPrefix(err.Error(), "toml: "))}
 	}
-	problems.Add(cfg.validate(src)...)
+	doc := tomlpos.Parse(src)
+	var problems diag.List
+	decode(&cfg, doc, raw, "", &problems)
+	problems.Add(cfg.validate(doc, problems)...)
 	return cfg, problems
 }
 
-func (c *Config) validate(src []byte) diag.List {
+// decode stores the keys of one table of raw into cfg, checking each
+// against settings.
+func decode(cfg *Config, doc *tomlpos.Doc, raw map[string]any, table string, problems *diag.List) {
+	var path []string
+	if table != "" {
+		path = []string{table}
+	}
+	pos := func(k string) tomlpos.Pos {
+		p, _ := doc.Lookup(append(slices.Clone(path), k)...)
+		return p
+	}
+	keys := slices.Collect(maps.Keys(raw))
+	slices.SortFunc(keys, func(a, b string) int {
+		pa, pb := pos(a), pos(b)
+		return cmp.Or(cmp.Compare(pa.KeyLine, pb.KeyLine), cmp.Compare(pa.KeyCol, pb.KeyCol), cmp.Compare(a, b))
+	})
+	known := settings[table]
+	names := make([]string, len(known))
+	for i, s := range known {
+		names[i] = s.key
+	}
+	for _, k := range keys {
+		v, p := raw[k], pos(k)
+		full := k
+		if table != "" {
+			full = table + "." + k
+		}
+		i := slices.Index(names, k)
+		if i < 0 {
+			hint := "remove it; see docs/configuration.md for the keys"
+			if s := diag.Suggest(k, names); s != "" {
+				hint = fmt.Sprintf("did you mean `%s`?", s)
+			}
+			problems.Add(diag.Warnf(FileName, p.KeyLine, p.KeyCol, hint, "unknown key `%s`", full))
+			continue
+		}
+		s := known[i]
+		if got := kindOf(v); got != s.kind {
+			problems.Add(diag.Errorf(FileName, p.ValueLine, p.ValueCol, "write it as "+s.example,
+				"%s: expected %s, got %s", full, s.kind, describe(v)))
+			continue
+		}
+		if s.kind == tableKind {
+			decode(cfg, doc, v.(map[string]any), k, problems)
+			continue
+		}
+		s.set(cfg, v)
+	}
+}
+
+// kindOf says which kind of setting v could be; -1 for none.
+func kindOf(v any) kind {
+	switch v.(type) {
+	case string:
+		return textKind
+	case int64:
+		return numberKind
+	case bool:
+		return boolKind
+	case map[string]any:
+		return tableKind
+	}
+	return -1
+}
+
+// describe names a TOML value for a message: `text "ten"`, `the number 10.5`.
+func describe(v any) string {
+	switch t := v.(type) {
+	case string:
+		return fmt.Sprintf("text %q", t)
+	case int64, float64:
+		return fmt.Sprintf("the number %v", t)
+	case bool:
+		return fmt.Sprintf("%v", t)
+	case map[string]any:
+		return "a table of keys"
+	case []any:
+		return "a list"
+	case toml.LocalDate, toml.LocalDateTime, toml.LocalTime, time.Time:
+		return fmt.Sprintf("the date %v", t)
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+// runeCol turns go-toml's column, which counts bytes, into one that counts
+// runes like every other column shiplog reports.
+func runeCol(src []byte, line, col int) int {
+	lines := bytes.SplitN(src, []byte("\n"), line+1)
+	if line < 1 || line > len(lines) {
+		return col
+	}
+	l := lines[line-1]
+	return 1 + utf8.RuneCount(l[:min(max(col-1, 0), len(l))])
+}
+
+var languageTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+
+// validate checks the form of each value, now that each has its type. A
+// key already reported (of the wrong type) is not reported again.
+func (c *Config) validate(doc *tomlpos.Doc, reported diag.List) diag.List {
 	var problems diag.List
-	at := func(table, key string) (int, int) { return tomlpos.Find(src, table, key) }
 	bad := func(table, key, hint, format string, args ...any) {
-		line, col := at(table, key)
-		problems.Add(diag.Errorf(FileName, line, col, hint, format, args...))
+		path := []string{key}
+		if table != "" {
+			path = []string{table, key}
+		}
+		p, _ := doc.Lookup(path...)
+		if slices.ContainsFunc(reported, func(r diag.Problem) bool {
+			return r.Severity == diag.Error && r.Line == p.ValueLine && r.Col == p.ValueCol
+		}) {
+			return
+		}
+		problems.Add(diag.Errorf(FileName, p.ValueLine, p.ValueCol, hint, format, args...))
 	}
 	if strings.TrimSpace(c.Title) == "" {
-		problems.Add(diag.Errorf(FileName, 1, 1, `add a line such as: title = "My engineering log"`, "title is required"))
+		bad("", "title", `add a line such as: title = "My engineering log"`, "title is required")
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "/"
 	}
 	if c.BaseURL != "/" {
 		u, err := url.Parse(c.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil:
 			bad("", "base_url", `write an absolute URL such as "https://log.example.dev/"`, "base_url: %q is not an absolute http(s) URL", c.BaseURL)
-		} else if !strings.HasSuffix(c.BaseURL, "/") {
+		case u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(c.BaseURL, "?#"):
+			bad("", "base_url", `leave out the query (?) and fragment (#): "https://log.example.dev/"`, "base_url: %q has a query or fragment", c.BaseURL)
+		case !strings.HasSuffix(c.BaseURL, "/"):
 			c.BaseURL += "/"
 		}
 	}
 	if c.HomeURL != "" {
 		u, err := url.Parse(c.HomeURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https" && !strings.HasPrefix(c.HomeURL, "/")) {
+		if err != nil || ((u.Scheme != "http" && u.Scheme != "https" || u.Host == "") && !strings.HasPrefix(c.HomeURL, "/")) {
 			bad("", "home_url", `write an http(s) URL such as "https://example.dev/"`, "home_url: %q is not an http(s) URL", c.HomeURL)
 		}
+	}
+	if !languageTag.MatchString(c.Language) {
+		bad("", "language", `write a language tag such as "en" or "pt-BR"`, "language: %q is not a language tag", c.Language)
 	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil || c.TimeZone == "" || c.TimeZone == "Local" {
@@ -196,7 +356,7 @@ func (c *Config) validate(src []byte) diag.List {
 	if d, err := time.ParseDuration(c.Ticker.TTL); err != nil || d <= 0 {
 		bad("ticker", "ttl", `write a duration such as "10m" or "1h"`, "ticker.ttl: cannot parse %q", c.Ticker.TTL)
 	}
-	if u, err := url.Parse(c.Ticker.API); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+	if u, err := url.Parse(c.Ticker.API); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("ticker", "api", `write an http(s) URL such as "https://hacker-news.firebaseio.com/v0"`, "ticker.api: %q is not an http(s) URL", c.Ticker.API)
 	}
 	return problems
