@@ -373,10 +373,7 @@ func dangerous(dest []byte, image bool) bool {
 func normalizeURL(s string) string {
 	for range 4 {
 		prev := s
-		s = html.UnescapeString(s)
-		if u, err := url.PathUnescape(s); err == nil {
-			s = u
-		}
+		s = percentDecode(html.UnescapeString(s))
 		if s == prev {
 			break
 		}
@@ -388,6 +385,38 @@ func normalizeURL(s string) string {
 		return r
 	}, s)
 	return strings.ToLower(s)
+}
+
+// percentDecode decodes every valid %XX and keeps the rest: one stray
+// "%" must not stop "javascript%3A" from being seen.
+func percentDecode(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
 }
 
 var dangerousInHTML = []string{"javascript:", "vbscript:", "data:text", "livescript:"}
