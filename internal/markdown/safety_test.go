@@ -148,8 +148,8 @@ func TestLiveScriptURLChecker(t *testing.T) {
 
 var (
 	linkOrImage = regexp.MustCompile(`(?i)\s(href|src)=`)
-	tagRe  = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
-	attrRe = regexp.MustCompile(`(?i)\s([a-z][a-z0-9:_-]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)`)
+	tagRe       = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
+	attrRe      = regexp.MustCompile(`(?i)\s([a-z][a-z0-9:_-]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)`)
 )
 
 // urlAttrs are the attributes a browser follows or loads.
