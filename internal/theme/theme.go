@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"regexp"
 	"slices"
+	"strings"
 )
 
 //go:embed files
@@ -79,3 +81,25 @@ func (f *Files) Get(name string) []byte { return f.byName[name] }
 
 // Overridden reports whether the site replaced the named file.
 func (f *Files) Overridden(name string) bool { return f.overridden[name] }
+
+var idRe = regexp.MustCompile(`\bid="([^"]*)"`)
+
+// IDs lists the fixed ids the templates give elements, such as "main",
+// sorted. Rendered Markdown must not reuse them, or a heading called
+// "Main" would break the skip link. Ids built by a template action
+// (id="y{{.Year}}") are left out.
+func (f *Files) IDs() []string {
+	var ids []string
+	for name, data := range f.byName {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		for _, m := range idRe.FindAllSubmatch(data, -1) {
+			if id := string(m[1]); id != "" && !strings.Contains(id, "{{") && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
