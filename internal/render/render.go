@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -24,14 +25,17 @@ type Templates struct {
 	byPage map[string]*template.Template
 }
 
-// TemplateError is a template that does not parse, with its place.
+// TemplateError is a template that does not parse or fails while it
+// runs, with its place (Line and Col are 0 when unknown).
 type TemplateError struct {
-	File string
-	Line int
-	Err  error
+	File      string
+	Line, Col int
+	Err       error
 }
 
 func (e *TemplateError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err) }
+
+func (e *TemplateError) Unwrap() error { return e.Err }
 
 var funcs = template.FuncMap{
 	"date": func(t time.Time) string { return t.Format("2 Jan 2006") },
@@ -49,7 +53,21 @@ var funcs = template.FuncMap{
 	},
 }
 
-var lineRe = regexp.MustCompile(`:(\d+):`)
+// placeRe finds the place in a text/template error: "template: NAME:LINE:"
+// when parsing, "template: NAME:LINE:COL: executing ..." when running.
+var placeRe = regexp.MustCompile(`template: ([^:\s]+):(\d+):(?:(\d+):)?`)
+
+func templateError(file string, err error) *TemplateError {
+	te := &TemplateError{File: file, Err: err}
+	if m := placeRe.FindStringSubmatch(err.Error()); m != nil {
+		if slices.Contains(theme.Names(), m[1]) {
+			te.File = m[1]
+		}
+		te.Line, _ = strconv.Atoi(m[2])
+		te.Col, _ = strconv.Atoi(m[3])
+	}
+	return te
+}
 
 // Compile parses every page template of files.
 func Compile(files *theme.Files) (*Templates, error) {
@@ -58,11 +76,15 @@ func Compile(files *theme.Files) (*Templates, error) {
 		tpl := template.New("page:" + page).Funcs(funcs)
 		for _, name := range []string{"base.html", "partials.html", page} {
 			if _, err := tpl.New(name).Parse(string(files.Get(name))); err != nil {
-				line := 0
-				if m := lineRe.FindStringSubmatch(err.Error()); m != nil {
-					line, _ = strconv.Atoi(m[1])
-				}
-				return nil, &TemplateError{File: name, Line: line, Err: err}
+				return nil, templateError(name, err)
+			}
+		}
+		// A page that defines no "main" (or a base that defines no
+		// "base") would only fail when run, once per page; say so now.
+		for _, need := range []struct{ name, file string }{{"base", "base.html"}, {"main", page}} {
+			if tpl.Lookup(need.name) == nil {
+				return nil, &TemplateError{File: need.file, Line: 1, Col: 1,
+					Err: fmt.Errorf("no {{define %q}} in %s", need.name, need.file)}
 			}
 		}
 		t.byPage[page] = tpl
@@ -77,7 +99,7 @@ func (t *Templates) Execute(w io.Writer, page string, data any) error {
 		return fmt.Errorf("no template %s", page)
 	}
 	if err := tpl.ExecuteTemplate(w, "base", data); err != nil {
-		return fmt.Errorf("execute %s: %w", page, err)
+		return templateError(page, err)
 	}
 	return nil
 }

@@ -1,0 +1,180 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"html/template"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shiplog/shiplog/internal/theme"
+)
+
+func defaultTemplates(t *testing.T) *Templates {
+	t.Helper()
+	files, _, err := theme.Load(nil, "layouts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := Compile(files)
+	if err != nil {
+		t.Fatalf("Compile(default theme): %v", err)
+	}
+	return tpl
+}
+
+// overridden compiles the default theme with layouts files laid over it.
+func overridden(t *testing.T, layouts map[string]string) (*Templates, error) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "layouts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range layouts {
+		if err := os.WriteFile(filepath.Join(dir, "layouts", name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	files, _, err := theme.Load(root, "layouts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Compile(files)
+}
+
+const evil = `<img src=x onerror=alert(1)> & "quotes"`
+
+// pages returns data for every page template, every string in it
+// hostile, so the test can check that each is escaped.
+func pages() map[string]any {
+	site := &Site{Title: evil, Author: evil, Tagline: evil, Intro: evil, HomeURL: "https://example.dev/", HomeHost: evil, Lang: "en", Root: "/", CSS: "/assets/style.css",
+		Ticker: Ticker{Items: []Headline{{Title: evil, URL: "https://example.dev/a", DiscussURL: "https://news.ycombinator.com/item?id=1", Points: 3, Comments: 1}}, AsOf: evil}}
+	page := func(title string) Page {
+		return Page{Site: site, Title: title, Description: evil, Path: "/x/", Canonical: "/x/", Section: "log"}
+	}
+	date := time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC)
+	e := &Entry{URL: "/log/e/", Slug: "e", Title: evil, Kind: "broke", KindLabel: "Broke", KindURL: "/log/kind/broke/",
+		Project: &Link{Label: evil, URL: "/projects/p/"}, Tags: []Link{{Label: evil, URL: "/tags/t/"}},
+		Date: date, Updated: date.Add(26 * time.Hour), Summary: evil,
+		Hero: &Image{URL: "/log/e/hero.png", Alt: evil, Caption: evil, Width: 10, Height: 5},
+		Body: template.HTML("<p>trusted body</p>"), Lesson: template.HTML("trusted lesson"), LessonText: evil, Minutes: 2,
+		TOC: []Heading{{Level: 2, ID: "symptom", Text: evil}}}
+	link := &Link{Label: evil, URL: "/log/o/"}
+	return map[string]any{
+		"home.html":    &HomePage{Page: page(""), About: template.HTML("<p>about</p>"), Latest: []*Entry{e}, Projects: []Link{{Label: evil, URL: "/projects/p/", Count: 1}}, Counts: []Link{{Label: "Broke", URL: "/log/kind/broke/", Count: 1}}, Total: 1},
+		"log.html":     &StreamPage{Page: page(evil), Heading: evil, Kinds: []Link{{Label: "All", URL: "/log/", Count: 1, Rel: "current"}}, Entries: []*Entry{e}, Pager: Pager{Number: 2, Total: 3, Prev: "/log/", Next: "/log/page/3/"}},
+		"entry.html":   &EntryPage{Page: page(evil), Entry: e, Prev: link, Next: link, Related: []*Entry{e}},
+		"term.html":    &TermPage{Page: page(evil), Heading: evil, What: "tag", Entries: []*Entry{e}, Kinds: []Link{{Label: "Broke", Count: 1}}, First: date, Last: date},
+		"terms.html":   &TermsPage{Page: page(evil), Heading: evil, What: "tag", Terms: []Link{{Label: evil, URL: "/tags/t/", Count: 1}}},
+		"archive.html": &ArchivePage{Page: page("Archive"), Years: []ArchiveYear{{Year: 2026, Entries: 1, Months: []ArchiveMonth{{Name: "March", Entries: []*Entry{e}}}}}},
+		"lessons.html": &LessonsPage{Page: page("Lessons"), Lessons: []*Entry{e}},
+		"404.html":     &NotFoundPage{Page: page("Page not found"), Latest: []*Entry{e}},
+	}
+}
+
+// Every page renders with its typed data, and untrusted text in it comes
+// out escaped, never as markup.
+func TestExecuteEveryPageEscapes(t *testing.T) {
+	tpl := defaultTemplates(t)
+	data := pages()
+	for _, page := range Pages {
+		d, ok := data[page]
+		if !ok {
+			t.Fatalf("no test data for %s", page)
+		}
+		var buf bytes.Buffer
+		if err := tpl.Execute(&buf, page, d); err != nil {
+			t.Fatalf("Execute(%s): %v", page, err)
+		}
+		out := buf.String()
+		if strings.Contains(out, "<img src=x") || strings.Contains(out, "onerror=alert(1)>") {
+			t.Errorf("%s: untrusted text came out as markup:\n%s", page, out)
+		}
+		if !strings.Contains(out, "&lt;img src=x onerror=alert(1)&gt; &amp; &#34;quotes&#34;") {
+			t.Errorf("%s: escaped title not found", page)
+		}
+		if strings.Contains(out, "&amp;lt;") || strings.Contains(out, "&amp;amp;") {
+			t.Errorf("%s: text escaped twice", page)
+		}
+		if !strings.HasPrefix(out, "<!doctype html>") || !strings.HasSuffix(strings.TrimSpace(out), "</html>") {
+			t.Errorf("%s: not a whole HTML document", page)
+		}
+	}
+}
+
+func TestExecuteUnknownPage(t *testing.T) {
+	tpl := defaultTemplates(t)
+	if err := tpl.Execute(&bytes.Buffer{}, "nope.html", nil); err == nil {
+		t.Error("Execute(nope.html) = nil, want an error")
+	}
+}
+
+func TestFuncs(t *testing.T) {
+	date := funcs["date"].(func(time.Time) string)
+	iso := funcs["iso"].(func(time.Time) string)
+	plural := funcs["plural"].(func(int, string, string) string)
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip(err)
+	}
+	day := time.Date(2026, 3, 4, 0, 0, 0, 0, berlin)
+	at := time.Date(2026, 3, 4, 9, 30, 0, 0, berlin)
+	for _, tt := range []struct{ got, want string }{
+		{date(day), "4 Mar 2026"},
+		{iso(day), "2026-03-04"},
+		{iso(at), "2026-03-04T09:30:00+01:00"},
+		{plural(1, "entry", "entries"), "entry"},
+		{plural(0, "entry", "entries"), "entries"},
+		{plural(2, "entry", "entries"), "entries"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+// A template that does not parse is reported at its file and line.
+func TestCompileParseError(t *testing.T) {
+	_, err := overridden(t, map[string]string{"entry.html": "{{define \"main\"}}\n<p>\n{{.Entry.Title</p>\n{{end}}"})
+	var te *TemplateError
+	if !errors.As(err, &te) {
+		t.Fatalf("Compile = %v, want a *TemplateError", err)
+	}
+	if te.File != "entry.html" || te.Line != 3 {
+		t.Errorf("TemplateError at %s:%d, want entry.html:3 (%v)", te.File, te.Line, te.Err)
+	}
+}
+
+// A page that defines no "main" fails at Compile, not once per page.
+func TestCompileMissingMain(t *testing.T) {
+	_, err := overridden(t, map[string]string{"lessons.html": "<p>no define</p>"})
+	var te *TemplateError
+	if !errors.As(err, &te) || te.File != "lessons.html" {
+		t.Fatalf("Compile = %v, want a *TemplateError for lessons.html", err)
+	}
+}
+
+// A template that fails while it runs is reported at its file, line and
+// column.
+func TestExecuteError(t *testing.T) {
+	tpl, err := overridden(t, map[string]string{"terms.html": "{{define \"main\"}}\n<p>\n  {{.Nope}}</p>{{end}}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tpl.Execute(&bytes.Buffer{}, "terms.html", pages()["terms.html"])
+	var te *TemplateError
+	if !errors.As(err, &te) {
+		t.Fatalf("Execute = %v, want a *TemplateError", err)
+	}
+	if te.File != "terms.html" || te.Line != 3 || te.Col == 0 {
+		t.Errorf("TemplateError at %s:%d:%d, want terms.html:3:N (%v)", te.File, te.Line, te.Col, te.Err)
+	}
+}
