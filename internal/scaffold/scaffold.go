@@ -14,14 +14,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shiplog/shiplog/internal/content"
+	"github.com/shiplog/shiplog/internal/diag"
 )
 
 // ErrNotEmpty is returned when init is pointed at a folder with files.
 var ErrNotEmpty = errors.New("folder is not empty")
 
-// Init creates a working log in dir, which must be empty or missing.
+// Init creates a working log in dir, which must be empty or missing, and
+// returns the files it wrote. The log's time zone is now's (UTC when now's
+// zone has no IANA name) and its first entry is dated now in it, so the
+// first build shows it.
 func Init(dir, title string, now time.Time) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -33,6 +38,14 @@ func Init(dir, title string, now time.Time) ([]string, error) {
 	if title == "" {
 		title = "My engineering log"
 	}
+	// The site's time zone is the author's, so that the first entry's
+	// date is today there and never "in the future" on the first build.
+	zone := zoneName(now.Location())
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		zone, loc = "UTC", time.UTC
+	}
+	now = now.In(loc)
 	day := now.Format("2006-01-02")
 	files := map[string]string{
 		"shiplog.toml": fmt.Sprintf(`title = %s
@@ -41,8 +54,8 @@ author = ""
 tagline = "Things I built. Things that broke."
 intro = "Short, honest notes from shipping production systems."
 # home_url = "https://example.dev/"
-timezone = "UTC"
-`, strconv.Quote(title)),
+timezone = %s  # dates without a zone are read in it
+`, tomlQuote(title), tomlQuote(zone)),
 		"home.md":    "I keep this log to remember what I built, what broke and what it taught me.\n\nStart with the [log](log/) or the [lessons](lessons/).\n",
 		".gitignore": "public/\n.shiplog/\n",
 		"log/" + day + "-hello-shiplog.md": Entry(EntryInput{
@@ -66,6 +79,69 @@ timezone = "UTC"
 		written = append(written, name)
 	}
 	return written, nil
+}
+
+// zoneName returns the IANA name of loc for shiplog.toml, or "UTC" when
+// it has none.
+func zoneName(loc *time.Location) string {
+	name := loc.String()
+	if name == "Local" {
+		name = localZoneName()
+	}
+	if name == "" || name == "Local" {
+		return "UTC"
+	}
+	if _, err := time.LoadLocation(name); err != nil {
+		return "UTC"
+	}
+	return name
+}
+
+// localZoneName names the local time zone as TZ or /etc/localtime do, or
+// returns "".
+func localZoneName() string {
+	if tz, ok := os.LookupEnv("TZ"); ok {
+		return strings.TrimPrefix(tz, ":")
+	}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if _, name, ok := strings.Cut(target, "zoneinfo/"); ok {
+			return name
+		}
+	}
+	return ""
+}
+
+// tomlQuote writes s as a TOML basic string. strconv.Quote is close but
+// writes escapes TOML does not have (\a, \v, \x01).
+func tomlQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if r < 0x20 || r == 0x7f {
+				fmt.Fprintf(&b, `\u%04X`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // EntryInput is what a new entry starts with.
@@ -127,23 +203,41 @@ func Entry(in EntryInput) string {
 }
 
 // NewEntry writes a new entry into dir/log/ and returns its path relative
-// to dir. It refuses to overwrite an existing file.
+// to dir. It refuses to overwrite an existing file, and refuses an entry
+// the next build would reject: an unknown kind, a title, project or tag
+// with no letters or digits, or a URL another entry already has.
 func NewEntry(dir string, in EntryInput) (string, error) {
+	in.Kind = strings.ToLower(strings.TrimSpace(in.Kind))
 	if in.Kind == "" {
 		in.Kind = "note"
 	}
 	if !slices.Contains(content.Kinds, in.Kind) {
-		return "", fmt.Errorf("unknown kind %q (use one of %s)", in.Kind, strings.Join(content.Kinds, ", "))
+		hint := "use one of " + strings.Join(content.Kinds, ", ")
+		if s := diag.Suggest(in.Kind, content.Kinds); s != "" {
+			hint = fmt.Sprintf("did you mean `%s`? %s", s, hint)
+		}
+		return "", fmt.Errorf("unknown kind %q (%s)", in.Kind, hint)
 	}
 	slug := content.Slugify(in.Title)
 	if slug == "" {
 		return "", fmt.Errorf("the title %q has no letters or digits to name the file", in.Title)
 	}
-	if len(slug) > 60 {
-		slug = strings.TrimRight(slug[:60], "-")
+	if in.Project != "" && content.Slugify(in.Project) == "" {
+		return "", fmt.Errorf("the project %q has no letters or digits to name its page", in.Project)
 	}
+	for _, t := range in.Tags {
+		if content.Slugify(t) == "" {
+			return "", fmt.Errorf("the tag %q has no letters or digits to name its page", t)
+		}
+	}
+	slug = shorten(slug, 60)
 	if in.ID == "" {
 		in.ID = NewID()
+	}
+	if other, err := entryWithURL(dir, "/log/"+slug+"/"); err != nil {
+		return "", err
+	} else if other != "" {
+		return "", fmt.Errorf("%s already has the URL /log/%s/ (choose another title, or give one of them a slug: key)", other, slug)
 	}
 	rel := "log/" + in.Date.Format("2006-01-02") + "-" + slug + ".md"
 	p := filepath.Join(dir, filepath.FromSlash(rel))
@@ -154,6 +248,43 @@ func NewEntry(dir string, in EntryInput) (string, error) {
 		return "", err
 	}
 	return rel, nil
+}
+
+// shorten cuts a slug to at most n bytes, at a dash when there is one in
+// the second half, and never inside a character.
+func shorten(slug string, n int) string {
+	if len(slug) <= n {
+		return slug
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(slug[cut]) {
+		cut--
+	}
+	s := slug[:cut]
+	if i := strings.LastIndexByte(s, '-'); i >= n/2 {
+		s = s[:i]
+	}
+	return strings.TrimRight(s, "-")
+}
+
+// entryWithURL returns the path of an entry in dir's log that has url, or
+// "". Entries that do not load are not counted: the build reports them.
+func entryWithURL(dir, url string) (string, error) {
+	root, err := os.OpenRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	defer root.Close()
+	log, _ := content.Load(root, content.Options{Drafts: true})
+	for _, e := range log.Entries {
+		if e.URL() == url || slices.Contains(e.Aliases, url) {
+			return e.Path, nil
+		}
+	}
+	return "", nil
 }
 
 // NewID mints a stable entry identifier: a random (version 4) UUID URN.
