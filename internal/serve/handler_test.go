@@ -21,7 +21,7 @@ import (
 const secret = "TOP SECRET: outside the output folder"
 
 // writeTree writes files (slash-separated name → content) under dir.
-func writeTree(t *testing.T, dir string, files map[string]string) {
+func writeTree(t testing.TB, dir string, files map[string]string) {
 	t.Helper()
 	for name, data := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -36,7 +36,7 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 
 // testSite writes a tiny output folder by hand, with a secret beside it
 // and symlinks that point at the secret, and returns the folder.
-func testSite(t *testing.T) string {
+func testSite(t testing.TB) string {
 	t.Helper()
 	base := t.TempDir()
 	out := filepath.Join(base, "public")
@@ -82,7 +82,7 @@ func (s *syncBuffer) String() string {
 }
 
 // startHandler serves dir with a Handler on a real loopback listener.
-func startHandler(t *testing.T, dir string) (*Handler, *httptest.Server, *syncBuffer) {
+func startHandler(t testing.TB, dir string) (*Handler, *httptest.Server, *syncBuffer) {
 	t.Helper()
 	logs := &syncBuffer{}
 	h := NewHandler("127.0.0.1", slog.New(slog.NewTextHandler(logs, nil)))
