@@ -65,7 +65,7 @@ func (b *builder) page(title, description, p, section string) render.Page {
 		Title:       title,
 		Description: description,
 		Path:        b.url(p),
-		Canonical:   b.cfg.AbsURL(b.url(p)),
+		Canonical:   b.cfg.AbsURL(p), // AbsURL adds base_url's path itself
 		Section:     section,
 	}
 }

@@ -141,7 +141,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		log:    log,
 		tpl:    tpl,
 		files:  files,
-		md:     markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe}),
+		md:     markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ReservedIDs: files.IDs()}),
 		images: &images{root: root},
 	}
 	if err := b.renderEntries(ctx); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -138,7 +139,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		page(e.URL(), "entry.html", p)
 		for _, a := range e.Aliases {
 			add(strings.TrimPrefix(a, "/")+aliasFile(a), "an alias of "+e.Path, func() ([]byte, error) {
-				return redirectPage(b.cfg.AbsURL(v.URL)), nil
+				return redirectPage(b.cfg.AbsURL(e.URL())), nil
 			})
 		}
 	}
@@ -182,7 +183,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	var lessons []*render.Entry
 	for _, v := range all {
 		if v.Lesson != "" {
-			lessons = append(lessons, v)
+			lessons = append(lessons, lessonView(v))
 		}
 	}
 	page("/lessons/", "lessons.html", &render.LessonsPage{Page: b.page("Lessons", "Every lesson this log taught, linked to its entry.", "/lessons/", "lessons"), Lessons: lessons})
@@ -247,18 +248,32 @@ func (b *builder) stream(page func(string, string, any), base, heading, kind str
 	}
 }
 
-// streamView returns v with the ids inside its body namespaced by its
-// slug, so many entries can share a page without clashing ids. The body is
-// rendered once; only ids and in-page links are rewritten.
+// streamView returns v with the ids inside its body and lesson namespaced
+// by its slug, so many entries can share a page without clashing ids. The
+// body is rendered once; only ids and in-page links are rewritten.
 func streamView(v *render.Entry) *render.Entry {
 	c := *v
-	prefix := v.Slug + "--"
-	body := string(v.Body)
-	body = strings.ReplaceAll(body, ` id="`, ` id="`+prefix)
-	body = strings.ReplaceAll(body, ` href="#`, ` href="#`+prefix)
-	c.Body = template.HTML(body)
+	c.Body = template.HTML(prefixIDs(string(v.Body), v.Slug+"--"))
+	c.Lesson = template.HTML(prefixIDs(string(v.Lesson), v.Slug+"--"))
 	return &c
 }
+
+func prefixIDs(html, prefix string) string {
+	html = strings.ReplaceAll(html, ` id="`, ` id="`+prefix)
+	return strings.ReplaceAll(html, ` href="#`, ` href="#`+prefix)
+}
+
+// lessonView returns v with a lesson fit for a page that lists many
+// lessons: no ids (a footnote mark carries one), and in-page links
+// pointing into the entry's own page, where their targets are.
+func lessonView(v *render.Entry) *render.Entry {
+	c := *v
+	lesson := idAttrRe.ReplaceAllString(string(v.Lesson), "")
+	c.Lesson = template.HTML(strings.ReplaceAll(lesson, ` href="#`, ` href="`+v.URL+`#`))
+	return &c
+}
+
+var idAttrRe = regexp.MustCompile(` id="[^"]*"`)
 
 // eager returns a copy of v whose hero loads at once: it is the first
 // thing on its page.
