@@ -14,8 +14,9 @@
 //
 // Under log/, names starting with "." or "_" and names ending in "~" are
 // skipped. Reads go through an os.Root: a link may point at a file
-// elsewhere in the site, but a link leading outside it is an error naming
-// the link, and a linked folder is not read (a warning says so). Anything
+// elsewhere in the site, but an entry linking outside it is an error
+// naming the link; other such links, and linked folders, are not read (a
+// warning says so). Anything
 // that is not a regular file, and any file over Options.MaxFile, is an
 // error before a byte of it is read.
 package content
@@ -178,8 +179,10 @@ func entryPaths(fsys fs.FS) ([]string, diag.List) {
 			info, err := fs.Stat(fsys, p)
 			switch {
 			case err != nil:
+				// Not an entry: a warning, and an error from whoever
+				// uses it (a hero image, say).
 				msg, hint := statProblem(fsys, p, err)
-				problems.Add(diag.Errorf(p, 0, 0, hint, "%s", msg))
+				problems.Add(diag.Warnf(p, 0, 0, hint, "%s; it is not read", msg))
 			case info.IsDir():
 				target, _ := fs.ReadLink(fsys, p)
 				problems.Add(diag.Warnf(p, 0, 0, "move the entries into log/ rather than linking their folder",

@@ -461,6 +461,7 @@ date: 2026-03-14
 		"log/evil.md":       filepath.Join(outside, "secret.md"),
 		"log/evil2.md":      "../../" + filepath.Base(outside) + "/secret.md",
 		"log/evil-dir":      filepath.Join(outside, "dir"),
+		"log/evil.png":      filepath.Join(outside, "secret.md"),
 		"log/inside.md":     "../drafts/shared.md",
 		"log/inside-folder": "../drafts/folder",
 		"log/dangling.md":   "nowhere.md",
@@ -477,8 +478,9 @@ date: 2026-03-14
 	want := []string{
 		"log/chain.md:1:1: error: cannot follow the link to ../drafts/evil.md: path escapes from parent (links must point inside the site by a relative path)",
 		"log/dangling.md:1:1: error: the link to nowhere.md points at nothing (fix the link or remove it)",
-		"log/evil-dir:1:1: error: the link to " + links["log/evil-dir"] + " leads outside the site" + outsideHint,
+		"log/evil-dir:1:1: warning: the link to " + links["log/evil-dir"] + " leads outside the site; it is not read" + outsideHint,
 		"log/evil.md:1:1: error: the link to " + links["log/evil.md"] + " leads outside the site" + outsideHint,
+		"log/evil.png:1:1: warning: the link to " + links["log/evil.png"] + " leads outside the site; it is not read" + outsideHint,
 		"log/evil2.md:1:1: error: the link to " + links["log/evil2.md"] + " leads outside the site" + outsideHint,
 		"log/inside-folder:1:1: warning: the linked folder ../drafts/folder is not read (move the entries into log/ rather than linking their folder)",
 	}

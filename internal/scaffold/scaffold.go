@@ -234,12 +234,12 @@ func NewEntry(dir string, in EntryInput) (string, error) {
 	if in.ID == "" {
 		in.ID = NewID()
 	}
+	rel := "log/" + in.Date.Format("2006-01-02") + "-" + slug + ".md"
 	if other, err := entryWithURL(dir, "/log/"+slug+"/"); err != nil {
 		return "", err
-	} else if other != "" {
+	} else if other != "" && other != rel { // rel itself: writeNew refuses below
 		return "", fmt.Errorf("%s already has the URL /log/%s/ (choose another title, or give one of them a slug: key)", other, slug)
 	}
-	rel := "log/" + in.Date.Format("2006-01-02") + "-" + slug + ".md"
 	p := filepath.Join(dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return "", err
