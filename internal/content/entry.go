@@ -67,6 +67,10 @@ var knownKeys = []string{"id", "title", "date", "updated", "kind", "project", "t
 
 var heroKeys = []string{"src", "alt", "caption"}
 
+// reservedSlugs name the log stream's own pages: /log/page/2/,
+// /log/kind/broke/.
+var reservedSlugs = []string{"page", "kind"}
+
 var datePrefx = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}-`)
 
 // dateLayouts are the accepted forms of date and updated, most common first.
@@ -292,6 +296,11 @@ func decodeEntry(e *Entry, fields []field, loc *time.Location) diag.List {
 		if e.Slug == "" {
 			errf(1, 1, "rename the file or add a slug: key", "cannot derive a URL slug from the file name")
 		}
+	}
+	if slices.Contains(reservedSlugs, e.Slug) {
+		line, col := e.KeyPos("slug")
+		errf(line, col, "rename the file, or add a slug: key with another name",
+			"the URL /log/%s/ is taken by the log's own pages", e.Slug)
 	}
 	if i := slices.IndexFunc(e.Aliases, func(a string) bool { return samePage(a, e.URL()) }); i >= 0 {
 		line, col := e.KeyPos("aliases")

@@ -276,6 +276,8 @@ func TestParseProblems(t *testing.T) {
 			p + `:5:7: error: slug: "a/../b" is not a valid slug (use lowercase letters, digits and dashes, such as "a-b")`}},
 		{"slug without letters", "---\nid: x\ntitle: x\ndate: 2026-03-14\nslug: '---'\n---\n", []string{
 			p + `:5:7: error: slug: "---" is not a valid slug (use lowercase letters, digits and dashes)`}},
+		{"slug taken by the log", "---\nid: x\ntitle: x\ndate: 2026-03-14\nslug: page\n---\n", []string{
+			p + ":5:1: error: the URL /log/page/ is taken by the log's own pages (rename the file, or add a slug: key with another name)"}},
 		{"project without letters", "---\nid: x\ntitle: x\ndate: 2026-03-14\nproject: '!!'\n---\n", []string{
 			p + `:5:10: error: project: "!!" has no letters or digits to name its page (use letters or digits)`}},
 		{"alias leaving the site", "---\nid: x\ntitle: x\ndate: 2026-03-14\naliases: [/ok/, /a/../../b/]\n---\n", []string{
@@ -477,6 +479,14 @@ func TestParseSlugFromPath(t *testing.T) {
 		}
 		if e.Slug != tt.want {
 			t.Errorf("Parse(%q).Slug = %q, want %q", tt.path, e.Slug, tt.want)
+		}
+	}
+
+	// The log stream's own pages are not entries.
+	for _, name := range []string{"log/2026-03-14-kind.md", "log/page/index.md"} {
+		_, problems := Parse(name, []byte("---\nid: x\ntitle: x\ndate: 2026-03-14\n---\n"), Options{})
+		if len(problems) != 1 || !strings.Contains(problems[0].Msg, "is taken by the log's own pages") {
+			t.Errorf("Parse(%q) problems = %v, want the URL refused", name, strs(problems))
 		}
 	}
 

@@ -57,7 +57,7 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse returned entry %v with problems %v", e != nil, problems)
 		}
 		if e != nil {
-			if e.Title == "" || e.Date.IsZero() || !slices.Contains(Kinds, e.Kind) || !slug.Valid(e.Slug) {
+			if e.Title == "" || e.Date.IsZero() || !slices.Contains(Kinds, e.Kind) || !slug.Valid(e.Slug) || slices.Contains(reservedSlugs, e.Slug) {
 				t.Errorf("Parse accepted an incomplete entry: %s", describe(e))
 			}
 			for _, a := range e.Aliases {
