@@ -16,6 +16,7 @@ type Site struct {
 	Lang     string
 	Root     string // path prefix of the site, "/" or "/sub/"
 	CSS      string // URL of the stylesheet
+	TickerJS string // URL of the ticker's script, "" when the strip needs none
 	Favicon  string // URL of the favicon, "" when none
 	Ticker   Ticker
 	Serve    bool // rendered by the dev server
@@ -23,15 +24,19 @@ type Site struct {
 
 // Ticker is the headline strip at the top of every page.
 type Ticker struct {
-	Items []Headline
-	Note  string // shown when there are no headlines
-	AsOf  string // "as of 14:05 UTC"
+	Items   []Headline
+	Note    string // shown when there are no headlines
+	AsOf    string // "as of 14:05 UTC"
+	Label   string // "Top stories", or "Popular on the front page" for the fallback
+	Seconds int    // one loop of the marquee, longer for more text
+	Live    string // URL the page polls for new headlines (dev server); "" for none
 }
 
 // Headline is one story in the ticker.
 type Headline struct {
 	Title, URL, DiscussURL string
 	Points, Comments       int
+	Marker                 *Link // "in your log: 2 entries", linking to them
 }
 
 // Page is what every page has.

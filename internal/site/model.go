@@ -53,9 +53,7 @@ func (b *builder) siteView(cssURL, favicon string) *render.Site {
 	} else {
 		s.HomeHost = "Home"
 	}
-	if b.cfg.TickerEnabled() {
-		s.Ticker = render.Ticker{Note: "No headlines yet: run `shiplog ticker refresh` to fetch the Hacker News front page."}
-	}
+	s.Ticker = b.ticker
 	return s
 }
 

@@ -35,6 +35,9 @@ type Options struct {
 	Now    time.Time // entries dated after Now are left out; zero keeps all
 	Serve  bool      // building for the dev server
 	Strict bool      // warnings fail the build
+	// TickerLive makes pages poll ticker.LivePath for new headlines: set
+	// it when the dev server serves a ticker.Refresher there.
+	TickerLive bool
 }
 
 // Report sums up a build.
@@ -144,6 +147,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		md:     markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ReservedIDs: files.IDs()}),
 		images: &images{root: root},
 	}
+	b.loadTicker()
 	if err := b.renderEntries(ctx); err != nil {
 		return fail(err)
 	}
@@ -201,6 +205,7 @@ type builder struct {
 	images *images
 
 	site     *render.Site
+	ticker   render.Ticker
 	views    map[*content.Entry]*render.Entry
 	assets   []asset // images to copy
 	problems diag.List

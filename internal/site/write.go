@@ -39,6 +39,10 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		}
 	}
 	b.site = b.siteView(b.url("/"+cssName), favicon)
+	jsName, js := b.tickerJSFile()
+	if jsName != "" {
+		b.site.TickerJS = b.url("/" + jsName)
+	}
 
 	var jobs []job
 	add := func(out, by string, run func() ([]byte, error)) {
@@ -59,6 +63,9 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	}
 
 	add(cssName, "the theme", func() ([]byte, error) { return css, nil })
+	if jsName != "" {
+		add(jsName, "the theme", func() ([]byte, error) { return js, nil })
+	}
 	for _, f := range statics {
 		add(strings.TrimPrefix(f, "static/"), f, func() ([]byte, error) { return readAll(b.root.FS(), f) })
 	}
