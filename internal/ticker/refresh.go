@@ -52,20 +52,21 @@ func Fetch(ctx context.Context, opts Options) (Snapshot, []string, error) {
 
 // Result is what a Refresh leaves in the cache.
 type Result struct {
-	Snapshot Snapshot // the new snapshot, or the last good one when the fetch failed
-	Updated  bool     // the fetch succeeded and the cache was rewritten
-	Warnings []string // a corrupt cache, cleaned titles, a fallback used…
+	Snapshot Snapshot    // the new snapshot, or the last good one when the fetch failed
+	Updated  bool        // the fetch succeeded and the cache was rewritten
+	Warnings []string    // titles cleaned, links replaced, the fallback used…
+	CacheErr *CacheError // the cache was corrupt: ignored, and replaced when Updated
 }
 
 // Refresh fetches the front page and, on success, saves it to the cache
 // at path. On failure it returns the error with the last good snapshot
 // in the result, and the cache is left as it was. A corrupt cache is
-// reported as a warning and replaced by the next successful refresh.
+// reported in CacheErr and replaced by the next successful refresh.
 func Refresh(ctx context.Context, path string, opts Options) (Result, error) {
 	var res Result
 	last, err := Cached(path)
 	if err != nil {
-		res.Warnings = append(res.Warnings, err.Error()+"; it will be replaced")
+		res.CacheErr, _ = err.(*CacheError)
 	}
 	res.Snapshot = last
 	snap, warnings, err := Fetch(ctx, opts)

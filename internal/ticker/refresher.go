@@ -131,6 +131,9 @@ func (r *Refresher) RefreshNow(ctx context.Context) bool {
 	r.lastTry = r.now()
 	r.mu.Unlock()
 	res, err := Refresh(ctx, r.Path, r.Options)
+	if res.CacheErr != nil {
+		r.log().Warn("ticker", "warning", res.CacheErr.Error())
+	}
 	for _, w := range res.Warnings {
 		r.log().Warn("ticker", "warning", w)
 	}

@@ -438,8 +438,8 @@ func TestCorruptCache(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Refresh: %v", err)
 			}
-			if len(res.Warnings) == 0 || !strings.Contains(res.Warnings[0], "is corrupt") {
-				t.Errorf("Refresh warnings %q, want one about the corrupt cache", res.Warnings)
+			if res.CacheErr == nil || !strings.Contains(res.CacheErr.Error(), "is corrupt") {
+				t.Errorf("Refresh CacheErr = %v, want the corrupt cache reported", res.CacheErr)
 			}
 			if _, err := ticker.Cached(path); err != nil {
 				t.Errorf("after a refresh the cache still does not read: %v", err)
