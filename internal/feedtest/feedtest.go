@@ -520,7 +520,8 @@ func (c *checker) library(data []byte, wantType string, d *Doc) {
 		if it.PublishedParsed == nil {
 			c.errorf("item %d: gofeed cannot read the published date %q", i, e.Published)
 		}
-		if e.Content != "" && it.Content != e.Content {
+		// gofeed trims the content; the feeds' own text must be the same otherwise.
+		if e.Content != "" && it.Content != strings.TrimSpace(e.Content) {
 			c.errorf("item %d: gofeed content differs from the strict reading:\n%q\n%q", i, it.Content, e.Content)
 		}
 	}

@@ -19,7 +19,8 @@ type Site struct {
 	TickerJS string // URL of the ticker's script, "" when the strip needs none
 	Favicon  string // URL of the favicon, "" when none
 	Ticker   Ticker
-	Serve    bool // rendered by the dev server
+	Serve    bool       // rendered by the dev server
+	Feeds    []FeedLink // the whole log's feeds, offered on every page
 }
 
 // Ticker is the headline strip at the top of every page.
@@ -44,9 +45,60 @@ type Page struct {
 	Site        *Site
 	Title       string // the <title>, without the site name
 	Description string
-	Path        string // URL path of the page, with Site.Root
-	Canonical   string // absolute URL when base_url is set, else Path
-	Section     string // "home", "log", "tags", "projects", "lessons", "archive"
+	Path        string      // URL path of the page, with Site.Root
+	Canonical   string      // absolute URL when base_url is set, else Path
+	Section     string      // "home", "log", "tags", "projects", "lessons", "archive"
+	Feeds       []FeedLink  // feeds of this page's own subject (a tag, a project, the lessons), before the site's
+	Social      *Social     // Open Graph and Twitter card tags; nil leaves them out
+	LD          *LinkedData // schema.org JSON-LD; nil leaves it out
+}
+
+// FeedLink is a feed offered for discovery with <link rel="alternate">.
+type FeedLink struct {
+	Title  string // "Mara's log (Atom)", for feed readers
+	Format string // "Atom", "RSS", "JSON Feed", for people
+	Type   string // "application/atom+xml", "application/rss+xml", "application/feed+json"
+	URL    string
+}
+
+// Social is what a link preview shows (Open Graph and Twitter cards).
+type Social struct {
+	Type        string // "website" or "article"
+	Title       string
+	Description string
+	URL         string // absolute
+	SiteName    string
+	Image       *Image    // absolute URL of a raster image; nil when none
+	Published   time.Time // articles only; zero leaves it out
+	Modified    time.Time
+	Tags        []string
+}
+
+// LinkedData is a schema.org object (BlogPosting, TechArticle or Blog),
+// written as JSON-LD; html/template encodes it as JSON in the script
+// element, escaping what could end the element.
+type LinkedData struct {
+	Context       string        `json:"@context,omitempty"`
+	Type          string        `json:"@type"`
+	Name          string        `json:"name,omitempty"`
+	Headline      string        `json:"headline,omitempty"`
+	Description   string        `json:"description,omitempty"`
+	URL           string        `json:"url"`
+	MainEntity    string        `json:"mainEntityOfPage,omitempty"`
+	Image         []string      `json:"image,omitempty"`
+	DatePublished string        `json:"datePublished,omitempty"`
+	DateModified  string        `json:"dateModified,omitempty"`
+	Author        *LinkedPerson `json:"author,omitempty"`
+	Keywords      []string      `json:"keywords,omitempty"`
+	InLanguage    string        `json:"inLanguage,omitempty"`
+	IsPartOf      *LinkedData   `json:"isPartOf,omitempty"`
+}
+
+// LinkedPerson is a schema.org Person.
+type LinkedPerson struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
 }
 
 // Link is a labelled URL.

@@ -47,6 +47,7 @@ func (b *builder) siteView(cssURL, favicon string) *render.Site {
 		CSS:     cssURL,
 		Favicon: favicon,
 		Serve:   b.opts.Serve,
+		Feeds:   b.feedLinks("/", b.cfg.Title),
 	}
 	if u, err := url.Parse(b.cfg.HomeURL); err == nil && u.Host != "" {
 		s.HomeHost = strings.TrimPrefix(u.Host, "www.") + strings.TrimSuffix(u.Path, "/")
@@ -58,7 +59,7 @@ func (b *builder) siteView(cssURL, favicon string) *render.Site {
 }
 
 func (b *builder) page(title, description, p, section string) render.Page {
-	return render.Page{
+	pg := render.Page{
 		Site:        b.site,
 		Title:       title,
 		Description: description,
@@ -66,6 +67,8 @@ func (b *builder) page(title, description, p, section string) render.Page {
 		Canonical:   b.cfg.AbsURL(p), // AbsURL adds base_url's path itself
 		Section:     section,
 	}
+	b.describe(&pg, p)
+	return pg
 }
 
 // viewsOf returns the views of entries, in order.

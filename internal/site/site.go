@@ -38,6 +38,8 @@ type Options struct {
 	// TickerLive makes pages poll ticker.LivePath for new headlines: set
 	// it when the dev server serves a ticker.Refresher there.
 	TickerLive bool
+
+	sitemapMaxURLs int // URLs per sitemap file; 0 is the protocol's 50,000 (tests make it small)
 }
 
 // Report sums up a build.

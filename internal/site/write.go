@@ -143,6 +143,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 			p.Next = &render.Link{Label: entries[i-1].Title, URL: all[i-1].URL}
 		}
 		p.Related = b.viewsOf(related(e, pos, termsOf[e], 3))
+		b.describeEntry(&p.Page, e, v)
 		page(e.URL(), "entry.html", p)
 		for _, a := range e.Aliases {
 			add(strings.TrimPrefix(a, "/")+aliasFile(a), "an alias of "+e.Path, func() ([]byte, error) {
@@ -200,7 +201,11 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		add("_redirects", "aliases", func() ([]byte, error) { return aliases, nil })
 	}
 
-	return b.run(ctx, st, jobs)
+	feeds, err := b.feedJobs(jobs)
+	if err != nil {
+		return err
+	}
+	return b.run(ctx, st, append(jobs, feeds...))
 }
 
 // stream adds the pages of a log stream at base: full entries, newest
