@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"image"
@@ -47,8 +48,8 @@ func addFiles(t testing.TB, dir, archive string) {
 	t.Helper()
 	for _, f := range parseTxtar(archive) {
 		data := f.data
-		if gen, ok := bytes.CutPrefix(bytes.TrimSpace(data), []byte("!")); ok && !bytes.Contains(gen, []byte("\n")) {
-			data = generate(t, string(gen))
+		if spec := strings.TrimSpace(string(data)); genRe.MatchString(spec) {
+			data = generate(t, spec[1:])
 		}
 		p := filepath.Join(dir, filepath.FromSlash(f.name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -59,6 +60,8 @@ func addFiles(t testing.TB, dir, archive string) {
 		}
 	}
 }
+
+var genRe = regexp.MustCompile(`^!(png|jpeg|pngheader) \d+x\d+$`)
 
 type txtarFile struct {
 	name string
@@ -169,6 +172,9 @@ func mustBuild(t testing.TB, src, out string, tweak ...func(*Options)) *Report {
 func tree(t testing.TB, dir string) map[string]string {
 	t.Helper()
 	m := map[string]string{}
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return m
+	}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

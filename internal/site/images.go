@@ -45,11 +45,11 @@ type images struct {
 // root.
 func (im *images) resolve(dir, dest string) (*imageFile, error) {
 	d := dest
-	if u, err := url.PathUnescape(dest); err == nil {
-		d = u
-	}
 	if i := strings.IndexAny(d, "?#"); i >= 0 {
-		d = d[:i]
+		d = d[:i] // before unescaping: "a%23b.png" names the file a#b.png
+	}
+	if u, err := url.PathUnescape(d); err == nil {
+		d = u
 	}
 	if d == "" {
 		return nil, errors.New("empty image path")
@@ -105,6 +105,9 @@ func (im *images) inspect(p string) (int, int, error) {
 		return 0, 0, fmt.Errorf("%s is %d MiB, over the %d MiB limit for images", p, st.Size()>>20, maxImageBytes>>20)
 	}
 	ext := strings.ToLower(path.Ext(p))
+	if !imageExts[ext] {
+		return 0, 0, fmt.Errorf("%s is not an image (images are .png, .jpg, .jpeg, .gif, .webp, .avif or .svg files)", p)
+	}
 	if ext == ".svg" {
 		return svgSize(io.LimitReader(file, maxImageBytes))
 	}
@@ -123,6 +126,11 @@ func (im *images) inspect(p string) (int, int, error) {
 	}
 	return cfg.Width, cfg.Height, nil
 }
+
+// imageExts are the files an entry may show as images. Anything else in
+// the site (shiplog.toml, a .env, an .html page) is never published
+// through an image reference.
+var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".avif": true, ".svg": true}
 
 func knownRaster(ext string) bool {
 	switch ext {
@@ -222,10 +230,16 @@ func svgLength(s string) float64 {
 	return f
 }
 
-// svgSafe rejects scripts, event handlers, foreign HTML and script URLs.
+// svgSafe rejects what could run script when the SVG is opened on its
+// own: script and foreign-HTML elements, event handlers, attributes whose
+// value is a script or document URL (href, but also the to= or values=
+// of <set> and <animate>, which can rewrite an href), script URLs in
+// <style>, and entity declarations, which could hide any of these from
+// this check.
 func svgSafe(data []byte) error {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = false
+	inStyle := 0
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -234,23 +248,63 @@ func svgSafe(data []byte) error {
 		if err != nil {
 			return fmt.Errorf("not a readable SVG: %v", err)
 		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		switch strings.ToLower(se.Name.Local) {
-		case "script", "foreignobject", "iframe", "embed", "object":
-			return fmt.Errorf("SVG contains <%s>; images may not carry scripts or HTML", se.Name.Local)
-		}
-		for _, a := range se.Attr {
-			name := strings.ToLower(a.Name.Local)
-			val := strings.ToLower(strings.Join(strings.Fields(a.Value), ""))
-			if strings.HasPrefix(name, "on") {
-				return fmt.Errorf("SVG has an event handler (%s=); images may not carry scripts", a.Name.Local)
+		switch tok := tok.(type) {
+		case xml.Directive:
+			if bytes.Contains(bytes.ToUpper(tok), []byte("ENTITY")) {
+				return errors.New("SVG declares entities; images may not (they can hide scripts)")
 			}
-			if (name == "href") && (strings.HasPrefix(val, "javascript:") || strings.HasPrefix(val, "data:text")) {
-				return errors.New("SVG links to a script URL; images may not carry scripts")
+		case xml.EndElement:
+			if strings.EqualFold(tok.Name.Local, "style") && inStyle > 0 {
+				inStyle--
 			}
+		case xml.CharData:
+			if inStyle > 0 && scriptURL(string(tok)) {
+				return errors.New("SVG style links to a script URL; images may not carry scripts")
+			}
+		case xml.StartElement:
+			switch strings.ToLower(tok.Name.Local) {
+			case "script", "foreignobject", "iframe", "embed", "object", "handler", "listener":
+				return fmt.Errorf("SVG contains <%s>; images may not carry scripts or HTML", tok.Name.Local)
+			case "style":
+				inStyle++
+			}
+			for _, a := range tok.Attr {
+				if strings.HasPrefix(strings.ToLower(a.Name.Local), "on") {
+					return fmt.Errorf("SVG has an event handler (%s=); images may not carry scripts", a.Name.Local)
+				}
+				if scriptURL(a.Value) {
+					return fmt.Errorf("SVG attribute %s= holds a script URL; images may not carry scripts", a.Name.Local)
+				}
+			}
+		}
+	}
+}
+
+// scriptURL reports whether s holds a URL that runs script or loads a
+// document: javascript: and its kin, and data: URLs other than raster
+// images, however spaced or cased. It looks anywhere in s, not only at
+// the start, so a list such as values="x;javascript:..." is caught too.
+func scriptURL(s string) bool {
+	s = strings.ToLower(strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s))
+	for _, scheme := range []string{"javascript:", "vbscript:", "livescript:"} {
+		if strings.Contains(s, scheme) {
+			return true
+		}
+	}
+	for rest := s; ; {
+		i := strings.Index(rest, "data:")
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len("data:"):]
+		if !strings.HasPrefix(rest, "image/png") && !strings.HasPrefix(rest, "image/jpeg") &&
+			!strings.HasPrefix(rest, "image/gif") && !strings.HasPrefix(rest, "image/webp") {
+			return true
 		}
 	}
 }

@@ -153,6 +153,9 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	if err := b.renderEntries(ctx); err != nil {
 		return fail(err)
 	}
+	if err := b.renderHome(); err != nil {
+		return fail(err)
+	}
 	rep.Problems.Add(b.problems...)
 	if err := rep.Problems.Err(); err != nil {
 		return fail(err)
@@ -178,9 +181,14 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		st.discard()
 		return fail(&StrictError{Warnings: rep.Warnings()})
 	}
-	if err := st.swap(); err != nil {
+	leftover, err := st.swap()
+	if err != nil {
 		st.discard()
 		return fail(err)
+	}
+	if leftover != nil {
+		// The new site is in place; only the old one could not be removed.
+		rep.Problems.Add(diag.Warnf("", 0, 0, "remove it by hand", "%v", leftover))
 	}
 	rep.Entries = len(log.Entries)
 	rep.Pages, rep.Files = b.nPages, b.nFiles
@@ -208,6 +216,7 @@ type builder struct {
 
 	site     *render.Site
 	ticker   render.Ticker
+	about    template.HTML // home.md, rendered
 	views    map[*content.Entry]*render.Entry
 	assets   []asset // images to copy
 	problems diag.List
@@ -239,7 +248,7 @@ func (b *builder) renderEntries(ctx context.Context) error {
 	for range min(runtime.GOMAXPROCS(0), max(1, len(entries))) {
 		wg.Go(func() {
 			for i := range jobs {
-				r, err := b.renderEntry(entries[i])
+				r, err := b.renderEntrySafely(entries[i])
 				if err != nil {
 					select {
 					case errs <- err:
@@ -271,6 +280,55 @@ func (b *builder) renderEntries(ctx context.Context) error {
 		b.problems.Add(out[i].diags...)
 	}
 	return nil
+}
+
+// renderEntrySafely renders e, turning a panic into an error naming e.
+func (b *builder) renderEntrySafely(e *content.Entry) (r rendered, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("render %s: internal error: %v (please report this)", e.Path, p)
+		}
+	}()
+	return b.renderEntry(e)
+}
+
+// renderHome renders home.md, whose images are resolved from the site
+// root and published at the same path in the output (or from static/).
+func (b *builder) renderHome() error {
+	if b.log.Home == nil {
+		return nil
+	}
+	res, err := b.md.Render(markdown.Doc{
+		Path:   "home.md",
+		Line:   1,
+		Source: b.log.Home,
+		Image: func(dest string) (markdown.ImageInfo, error) {
+			f, err := b.images.resolve(".", dest)
+			if err != nil {
+				return markdown.ImageInfo{}, err
+			}
+			if rel, ok := strings.CutPrefix(f.src, "static/"); ok {
+				return markdown.ImageInfo{URL: b.url("/" + pathEscape(rel)), Width: f.width, Height: f.height}, nil
+			}
+			b.assets = append(b.assets, asset{src: f.src, dst: f.src, by: "home.md"})
+			return markdown.ImageInfo{URL: b.url("/" + pathEscape(f.src)), Width: f.width, Height: f.height}, nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	b.problems.Add(res.Problems...)
+	b.about = template.HTML(res.HTML)
+	return nil
+}
+
+// pathEscape escapes each segment of a slash-separated path.
+func pathEscape(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		parts[i] = url.PathEscape(s)
+	}
+	return strings.Join(parts, "/")
 }
 
 func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
@@ -357,10 +415,14 @@ func (b *builder) cssFile() (name string, data []byte) {
 	return fmt.Sprintf("assets/style.%x.css", sum[:5]), data
 }
 
-// staticFiles lists the files under static/, skipping dotfiles.
-func (b *builder) staticFiles() ([]string, error) {
+// staticFiles lists the files under static/, skipping dotfiles. A link
+// to a file inside the site is followed; a link out of the site, or to a
+// folder (which could loop), is a problem.
+func (b *builder) staticFiles() ([]string, diag.List, error) {
 	var files []string
-	err := fs.WalkDir(b.root.FS(), "static", func(p string, d fs.DirEntry, err error) error {
+	var problems diag.List
+	fsys := b.root.FS()
+	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "static" && errors.Is(err, fs.ErrNotExist) {
 				return fs.SkipAll
@@ -373,16 +435,34 @@ func (b *builder) staticFiles() ([]string, error) {
 			}
 			return nil
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			info, err := fs.Stat(fsys, p)
+			switch {
+			case err != nil:
+				problems.Add(diag.Errorf(p, 0, 0, "links in static/ must point to a file inside the site by a relative path; copy the file in instead",
+					"cannot follow the link: %v", unwrapPath(err)))
+			case info.IsDir():
+				problems.Add(diag.Errorf(p, 0, 0, "copy the folder into static/ instead",
+					"is a link to a folder; shiplog does not follow linked folders"))
+			default:
+				files = append(files, p)
+			}
+			return nil
+		}
 		if !d.IsDir() {
 			files = append(files, p)
 		}
 		return nil
 	})
-	return files, err
+	return files, problems, err
 }
 
-func markdownDoc(p string, src []byte) markdown.Doc {
-	return markdown.Doc{Path: p, Line: 1, Source: src}
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func readAll(fsys fs.FS, p string) ([]byte, error) { return fs.ReadFile(fsys, p) }

@@ -38,16 +38,16 @@ func newStage(out string) (*stage, error) {
 	return &stage{dir: dir, out: out, written: map[string]string{}}, nil
 }
 
-// claim records that by will write rel, and fails when something else
-// already did.
-func (s *stage) claim(rel, by string) error {
+// claim records that by will write rel. When something else claimed rel
+// first, it returns what, and false.
+func (s *stage) claim(rel, by string) (prev string, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if prev, ok := s.written[rel]; ok {
-		return fmt.Errorf("%s is written by both %s and %s", rel, prev, by)
+		return prev, false
 	}
 	s.written[rel] = by
-	return nil
+	return "", true
 }
 
 // write stores data at rel (slash-separated, relative to the output root).
@@ -93,31 +93,35 @@ func (s *stage) mkdir(dir string) error {
 // discard removes the staging folder.
 func (s *stage) discard() { os.RemoveAll(s.dir) }
 
-// swap replaces the output folder with the staging folder.
-func (s *stage) swap() error {
+// swap replaces the output folder with the staging folder. When only
+// removing the previous output fails, the new site is in place and
+// leftover says what is left behind.
+func (s *stage) swap() (leftover, err error) {
 	if err := os.WriteFile(filepath.Join(s.dir, marker), []byte("built by shiplog; this folder is replaced on every build\n"), 0o644); err != nil {
-		return err
+		return nil, err
 	}
 	if err := os.Chmod(s.dir, 0o755); err != nil {
-		return err
+		return nil, err
 	}
 	old := ""
 	if _, err := os.Lstat(s.out); err == nil {
 		old = s.dir + ".old"
 		if err := os.Rename(s.out, old); err != nil {
-			return fmt.Errorf("move the previous output aside: %w", err)
+			return nil, fmt.Errorf("move the previous output aside: %w", err)
 		}
 	}
 	if err := os.Rename(s.dir, s.out); err != nil {
 		if old != "" {
 			_ = os.Rename(old, s.out)
 		}
-		return fmt.Errorf("move the new output in place: %w", err)
+		return nil, fmt.Errorf("move the new output in place: %w", err)
 	}
 	if old != "" {
-		return os.RemoveAll(old)
+		if err := os.RemoveAll(old); err != nil {
+			return fmt.Errorf("the previous output is left at %s: %w", old, err), nil
+		}
 	}
-	return nil
+	return nil, nil
 }
 
 // checkOut refuses output folders that a swap would harm: the site itself,

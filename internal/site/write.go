@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,16 +24,36 @@ type job struct {
 	out string // output path, relative to the output root
 	by  string // what asked for it, for collision messages
 	run func() ([]byte, error)
+
+	// src is the site file a problem with this job is reported at (with
+	// line and col when known); "" for pages of the whole log.
+	src       string
+	line, col int
+	// rank orders the claims on output paths: when two jobs want the
+	// same path, the later one is reported, and it should be the one
+	// the author chose (a static file over a page of the log).
+	rank int
 }
+
+const (
+	rankPage = iota
+	rankEntry
+	rankAlias
+	rankImage
+	rankStatic
+)
 
 // write models every page and writes it, with the stylesheet, the static
 // files and the entries' images, into st.
 func (b *builder) write(ctx context.Context, st *stage) error {
 	cssName, css := b.cssFile()
 	favicon := ""
-	statics, err := b.staticFiles()
+	statics, problems, err := b.staticFiles()
 	if err != nil {
 		return err
+	}
+	if len(problems) > 0 {
+		return &diag.ListError{List: problems}
 	}
 	for _, f := range statics {
 		if f == "static/favicon.svg" {
@@ -48,26 +70,28 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	add := func(out, by string, run func() ([]byte, error)) {
 		jobs = append(jobs, job{out: out, by: by, run: run})
 	}
-	page := func(p, tplName string, data any) {
+	pageJob := func(p, tplName string, data any) job {
 		out := strings.TrimPrefix(p, "/") + "index.html"
 		if strings.HasSuffix(p, ".html") {
 			out = strings.TrimPrefix(p, "/")
 		}
-		add(out, "the "+tplName+" page", func() ([]byte, error) {
+		return job{out: out, by: "the " + tplName + " page", run: func() ([]byte, error) {
 			var buf bytes.Buffer
 			if err := b.tpl.Execute(&buf, tplName, data); err != nil {
 				return nil, err
 			}
 			return buf.Bytes(), nil
-		})
+		}}
 	}
+	page := func(p, tplName string, data any) { jobs = append(jobs, pageJob(p, tplName, data)) }
 
 	add(cssName, "the theme", func() ([]byte, error) { return css, nil })
 	if jsName != "" {
 		add(jsName, "the theme", func() ([]byte, error) { return js, nil })
 	}
 	for _, f := range statics {
-		add(strings.TrimPrefix(f, "static/"), f, func() ([]byte, error) { return readAll(b.root.FS(), f) })
+		jobs = append(jobs, job{out: strings.TrimPrefix(f, "static/"), by: f, src: f, rank: rankStatic,
+			run: func() ([]byte, error) { return readAll(b.root.FS(), f) }})
 	}
 	copied := map[string]bool{}
 	for _, a := range b.assets {
@@ -75,7 +99,8 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 			continue
 		}
 		copied[a.dst] = true
-		add(a.dst, a.src, func() ([]byte, error) { return readAll(b.root.FS(), a.src) })
+		jobs = append(jobs, job{out: a.dst, by: a.src + " (used by " + a.by + ")", src: a.by, rank: rankImage,
+			run: func() ([]byte, error) { return readAll(b.root.FS(), a.src) }})
 	}
 
 	entries := b.log.Entries
@@ -89,14 +114,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		Counts:   b.kindLinks(entries, func(k string) string { return b.url("/log/kind/" + k + "/") }),
 		Total:    len(all),
 	}
-	if b.log.Home != nil {
-		res, err := b.md.Render(markdownDoc("home.md", b.log.Home))
-		if err != nil {
-			return err
-		}
-		b.problems.Add(res.Problems...)
-		home.About = template.HTML(res.HTML)
-	}
+	home.About = b.about
 	if home.Description == "" {
 		home.Description = b.cfg.Tagline
 	}
@@ -144,11 +162,14 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		}
 		p.Related = b.viewsOf(related(e, pos, termsOf[e], 3))
 		b.describeEntry(&p.Page, e, v)
-		page(e.URL(), "entry.html", p)
+		j := pageJob(e.URL(), "entry.html", p)
+		j.by, j.src, j.rank = e.Path, e.Path, rankEntry
+		jobs = append(jobs, j)
+		line, col := e.KeyPos("aliases")
 		for _, a := range e.Aliases {
-			add(strings.TrimPrefix(a, "/")+aliasFile(a), "an alias of "+e.Path, func() ([]byte, error) {
-				return redirectPage(b.cfg.AbsURL(e.URL())), nil
-			})
+			jobs = append(jobs, job{out: strings.TrimPrefix(a, "/") + aliasFile(a), by: "the alias " + a + " of " + e.Path,
+				src: e.Path, line: line, col: col, rank: rankAlias,
+				run: func() ([]byte, error) { return redirectPage(b.cfg.AbsURL(e.URL())), nil }})
 		}
 	}
 
@@ -198,7 +219,8 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	page("/404.html", "404.html", &render.NotFoundPage{Page: b.page("Page not found", "", "/404.html", ""), Latest: all[:min(5, len(all))]})
 
 	if aliases := redirectsFile(b, entries); aliases != nil {
-		add("_redirects", "aliases", func() ([]byte, error) { return aliases, nil })
+		jobs = append(jobs, job{out: "_redirects", by: "the aliases' _redirects", rank: rankAlias,
+			run: func() ([]byte, error) { return aliases, nil }})
 	}
 
 	feeds, err := b.feedJobs(jobs)
@@ -353,12 +375,20 @@ func redirectsFile(b *builder, entries []*content.Entry) []byte {
 	return buf.Bytes()
 }
 
-// run executes the jobs on all cores and writes their output.
+// run executes the jobs on all cores and writes their output. Every
+// problem is reported at the site file it comes from: two jobs wanting
+// one output path, a file that cannot be read, an overridden template
+// that fails.
 func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
-	for _, j := range jobs {
-		if err := st.claim(j.out, j.by); err != nil {
-			return &diag.ListError{List: diag.List{diag.Errorf(strings.TrimPrefix(j.by, "the "), 0, 0, "rename one of them", "%v", err)}}
+	var problems diag.List
+	for _, j := range slices.SortedStableFunc(slices.Values(jobs), func(a, c job) int { return cmp.Compare(a.rank, c.rank) }) {
+		if prev, ok := st.claim(j.out, j.by); !ok {
+			problems.Add(diag.Errorf(j.src, j.line, j.col, "rename one of them",
+				"%s is written by both %s and %s", j.out, prev, j.by))
 		}
+	}
+	if len(problems) > 0 {
+		return &diag.ListError{List: problems}
 	}
 	ch := make(chan job)
 	var (
@@ -366,19 +396,31 @@ func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
 		mu       sync.Mutex
 		firstErr error
 	)
+	fail := func(j job, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		var te *render.TemplateError
+		switch {
+		case errors.As(err, &te) && b.files.Overridden(te.File):
+			p := diag.Errorf("layouts/"+te.File, te.Line, te.Col, "fix the template, or remove it to use the default", "%v", te.Err)
+			if !slices.Contains(problems, p) { // one broken template fails many pages
+				problems.Add(p)
+			}
+		case j.src != "" && !errors.As(err, &te):
+			problems.Add(diag.Errorf(j.src, j.line, j.col, "", "cannot write %s: %v", j.out, err))
+		case firstErr == nil:
+			firstErr = fmt.Errorf("write %s: %w", j.out, err)
+		}
+	}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for j := range ch {
-				data, err := j.run()
+				data, err := runJob(j)
 				if err == nil {
 					err = st.write(j.out, data)
 				}
 				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = fmt.Errorf("write %s: %w", j.out, err)
-					}
-					mu.Unlock()
+					fail(j, err)
 				}
 			}
 		})
@@ -394,6 +436,9 @@ func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
 	if firstErr != nil {
 		return firstErr
 	}
+	if len(problems) > 0 {
+		return &diag.ListError{List: problems}
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -404,4 +449,15 @@ func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
 		}
 	}
 	return nil
+}
+
+// runJob runs j, turning a panic into an error so that one bad page fails
+// the build with a message instead of crashing it.
+func runJob(j job) (data []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error: %v (please report this)", r)
+		}
+	}()
+	return j.run()
 }
