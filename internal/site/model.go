@@ -108,9 +108,11 @@ func (b *builder) termLinks(terms []*content.Term, prefix string) []render.Link 
 	return links
 }
 
-// related picks up to n entries that share the most tags and the project
-// with e. It looks only at the nearest entries in time within each of e's
-// terms, so its cost does not grow with the square of the log.
+// related picks up to n entries that share the most with e: a point for
+// each shared tag, two for the project (it is both one of e's terms and
+// a bonus), then the newest first. It looks only at the nearest entries
+// in time within each of e's terms, so its cost does not grow with the
+// square of the log.
 func related(e *content.Entry, pos map[*content.Entry]map[*content.Term]int, terms []*content.Term, n int) []*content.Entry {
 	const window = 40
 	score := map[*content.Entry]int{}

@@ -168,8 +168,13 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return fail(err)
 	}
+	swapped := false
+	defer func() {
+		if !swapped { // any way out but the swap, a panic included
+			st.discard()
+		}
+	}()
 	if err := b.write(ctx, st); err != nil {
-		st.discard()
 		var list *diag.ListError
 		if errors.As(err, &list) {
 			rep.Problems.Add(list.List...)
@@ -178,14 +183,13 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		return fail(err)
 	}
 	if opts.Strict && rep.Warnings() > 0 {
-		st.discard()
 		return fail(&StrictError{Warnings: rep.Warnings()})
 	}
 	leftover, err := st.swap()
 	if err != nil {
-		st.discard()
 		return fail(err)
 	}
+	swapped = true
 	if leftover != nil {
 		// The new site is in place; only the old one could not be removed.
 		rep.Problems.Add(diag.Warnf("", 0, 0, "remove it by hand", "%v", leftover))
