@@ -31,6 +31,8 @@ type Ticker struct {
 	Label   string // "Top stories", or "Popular on the front page" for the fallback
 	Seconds int    // one loop of the marquee, longer for more text
 	Live    string // URL the page polls for new headlines (dev server); "" for none
+	// FetchedAt (RFC 3339) tells the live page whether a polled strip is new.
+	FetchedAt string
 }
 
 // Headline is one story in the ticker.

@@ -41,7 +41,7 @@ func (b *builder) loadTicker() {
 		return
 	}
 	st := ticker.View(snap, b.tickerTerms())
-	b.ticker.AsOf, b.ticker.Label, b.ticker.Seconds = st.AsOf, st.Label, st.Seconds
+	b.ticker.AsOf, b.ticker.Label, b.ticker.Seconds, b.ticker.FetchedAt = st.AsOf, st.Label, st.Seconds, st.FetchedAt
 	for _, it := range st.Items {
 		h := render.Headline{Title: it.Title, URL: it.URL, DiscussURL: it.DiscussURL, Points: it.Points, Comments: it.Comments}
 		if m := it.Marker; m != nil {

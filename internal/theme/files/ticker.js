@@ -17,7 +17,7 @@
 
   var live = strip.getAttribute("data-live");
   if (!live || !window.fetch) return;
-  var last = "";
+  var shown = strip.getAttribute("data-fetched") || "";
 
   function ok(u, local) {
     return typeof u === "string" && (/^https?:\/\//i.test(u) || (local && /^\/(?!\/)/.test(u)));
@@ -63,12 +63,12 @@
   }
   function poll() {
     fetch(live, { cache: "no-cache" }).then(function (r) {
-      return r.ok ? r.text() : "";
-    }).then(function (body) {
+      return r.ok ? r.json() : null;
+    }).then(function (st) {
       // Never pull the list from under someone reading it with the keyboard.
-      if (!body || body === last || strip.contains(document.activeElement)) return;
-      last = body;
-      show(JSON.parse(body));
+      if (!st || !st.fetched_at || st.fetched_at === shown || strip.contains(document.activeElement)) return;
+      shown = st.fetched_at;
+      show(st);
     }).catch(function () { /* the dev server is restarting; try later */ });
   }
   poll();
