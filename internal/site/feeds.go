@@ -3,7 +3,7 @@ package site
 // Feeds, the sitemap, robots.txt, and what pages say about themselves to
 // feed readers, crawlers and link previews. What gets written:
 //
-//	/atom.xml /rss.xml /feed.json             the whole log, newest feedLimit entries
+//	/atom.xml /rss.xml /feed.json             the whole log, the newest feedLimit entries
 //	/tags/<slug>/atom.xml, rss.xml, feed.json one tag
 //	/projects/<slug>/…                        one project
 //	/lessons/…                                the lessons, one item per lesson
@@ -32,9 +32,11 @@ import (
 )
 
 // feedLimit is the number of newest entries in each feed. A reader that
-// polls less often than feedLimit entries are published misses some; 50
-// is weeks of a busy log, and keeps a full-content feed small.
-const feedLimit = 50
+// polls less often than feedLimit entries are published misses some; 20
+// is weeks of a busy log. Every feed carries full content in three
+// formats, so the limit is what keeps a log with many tags from
+// publishing more feed than site (see docs/feeds.md for measurements).
+const feedLimit = 20
 
 // feedFormats are the formats every feed is written in, in the order
 // pages offer them.
