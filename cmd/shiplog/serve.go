@@ -6,12 +6,16 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/shiplog/shiplog/internal/config"
 	"github.com/shiplog/shiplog/internal/diag"
 	"github.com/shiplog/shiplog/internal/serve"
 	"github.com/shiplog/shiplog/internal/site"
+	"github.com/shiplog/shiplog/internal/ticker"
 )
 
 func init() {
@@ -34,22 +38,37 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if code >= 0 {
 		return code
 	}
+	if *port < 0 || *port > 65535 {
+		fmt.Fprintf(e.stderr, "shiplog serve: --port %d: a port is a number from 1 to 65535, or 0 to pick a free one\n", *port)
+		return exitUsage
+	}
 	src := dirArg(pos, 0)
 	level := slog.LevelWarn
 	if e.debug {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	live, startTicker, stopTicker := newTicker(ctx, src, logger)
+	defer stopTicker()
+	var handlers map[string]http.Handler
+	if live != nil {
+		handlers = map[string]http.Handler{"/" + ticker.LivePath: live}
+	}
 	err := serve.Run(ctx, serve.Options{
-		Src:  src,
-		Bind: *bind,
-		Port: *port,
-		Log:  logger,
-		Out:  e.stdout,
+		Src:      src,
+		Bind:     *bind,
+		Port:     *port,
+		Log:      logger,
+		Out:      e.stdout,
+		Handlers: handlers,
+		Ready:    func(string) { startTicker() },
 		Build: func(ctx context.Context, out string) error {
-			rep, err := site.Build(ctx, site.Options{Src: src, Out: out, Drafts: *drafts, Now: time.Now(), Serve: true})
+			rep, err := site.Build(ctx, site.Options{Src: src, Out: out, Drafts: *drafts, Now: time.Now(), Serve: true, TickerLive: live != nil})
 			if ctx.Err() != nil {
 				return ctx.Err() // stopping; nothing to report
+			}
+			if live != nil && err == nil {
+				live.SetTerms(rep.TickerTerms)
 			}
 			if report(e, rep, err, true) != exitOK {
 				return errors.New(problemText(rep, err))
@@ -64,6 +83,47 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return exitProblem
 	}
 	return exitOK
+}
+
+// newTicker returns what serves the live strip to open pages, and start
+// and stop for the background refresh (at most once per [ticker] ttl),
+// which starts once the site is served. The refresher is nil when the
+// ticker is disabled or shiplog.toml does not load (the build says why).
+// Settings are read once: restart the server to change them.
+func newTicker(ctx context.Context, src string, logger *slog.Logger) (r *ticker.Refresher, start, stop func()) {
+	cfg, problems := config.Load(src)
+	if problems.HasErrors() || !cfg.TickerEnabled() {
+		return nil, func() {}, func() {}
+	}
+	r = &ticker.Refresher{
+		Path: filepath.Join(src, filepath.FromSlash(ticker.CacheFile)),
+		TTL:  cfg.TickerTTL(),
+		Log:  logger,
+		Options: ticker.Options{
+			API:       ticker.APIFromEnv(cfg.Ticker.API),
+			Count:     cfg.Ticker.Count,
+			UserAgent: ticker.UserAgent(version),
+		},
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	started := false
+	start = func() {
+		if !started {
+			started = true
+			go func() {
+				defer close(done)
+				r.Run(ctx)
+			}()
+		}
+	}
+	stop = func() {
+		cancel()
+		if started {
+			<-done
+		}
+	}
+	return r, start, stop
 }
 
 // problemText is what the dev server's error overlay shows for a failed

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/shiplog/shiplog/internal/hntest"
 	"github.com/shiplog/shiplog/internal/ticker"
@@ -146,5 +150,111 @@ func TestTickerUsage(t *testing.T) {
 		if code, _, _ := tickerRun(t, args...); code != exitUsage {
 			t.Errorf("shiplog %q = %d, want %d", args, code, exitUsage)
 		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a command writing while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServeTickerLive runs `shiplog serve` against a local Hacker News:
+// it refreshes in the background, at most once per TTL, serves the strip
+// at /_shiplog/ticker.json for open pages to poll, and stops cleanly.
+func TestServeTickerLive(t *testing.T) {
+	hn := hntest.New(t)
+	t.Setenv(ticker.EnvAPI, hn.API())
+	dir := tickerLog(t)
+	os.WriteFile(filepath.Join(dir, "shiplog.toml"), []byte("title = \"Ticker CLI\"\n[ticker]\ncount = 12\nttl = \"1s\"\n"), 0o644)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, &env{stdout: &stdout, stderr: &stderr}, []string{"serve", dir, "--port", "0"})
+	}()
+
+	addr := regexp.MustCompile(`serving (http://127\.0\.0\.1:\d+/)`)
+	var base string
+	for deadline := time.Now().Add(10 * time.Second); base == ""; {
+		if m := addr.FindStringSubmatch(stdout.String()); m != nil {
+			base = m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("serve did not start: %s %s", stdout.String(), stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	strip := func() ticker.Strip {
+		resp, err := http.Get(base + ticker.LivePath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var st ticker.Strip
+		if err := json.NewDecoder(resp.Body).Decode(&st); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d, %v", ticker.LivePath, resp.StatusCode, err)
+		}
+		return st
+	}
+	waitFor := func(title string) ticker.Strip {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			st := strip()
+			if len(st.Items) > 0 && st.Items[0].Title == title {
+				return st
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the live strip never showed %q: %+v", title, st)
+			}
+		}
+	}
+	st := waitFor("Show HN: A static-site generator for engineering logs")
+	if len(st.Items) != 12 {
+		t.Errorf("the live strip has %d items, want 12", len(st.Items))
+	}
+	resp, err := http.Get(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Contains(page, []byte(`data-live="/_shiplog/ticker.json"`)) {
+		t.Errorf("served pages do not poll the live strip")
+	}
+
+	stories := hntest.Stories(12, time.Now())
+	stories[0].Title = "Fresh from the background refresh"
+	hn.SetStories(stories)
+	waitFor("Fresh from the background refresh")
+	time.Sleep(1500 * time.Millisecond)
+	if n := hn.Hits("/v0/topstories.json"); n > 4 {
+		t.Errorf("%d refreshes in about 3 s with a 1 s TTL, want at most 4", n)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("serve exited %d: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if _, err := ticker.Cached(filepath.Join(dir, ticker.CacheFile)); err != nil {
+		t.Errorf("the cache serve refreshed does not read: %v", err)
 	}
 }

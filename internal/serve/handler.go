@@ -54,6 +54,7 @@ func (g *Generation) Wait() { g.refs.Wait() }
 type Handler struct {
 	hosts map[string]bool // Host names accepted (DNS-rebinding defence)
 	log   *slog.Logger
+	extra map[string]http.Handler // exact paths answered by something else than the build
 
 	mu      sync.RWMutex
 	current *Generation
@@ -71,6 +72,15 @@ func NewHandler(bindHost string, log *slog.Logger) *Handler {
 		h.hosts[strings.ToLower(strings.Trim(bindHost, "[]"))] = true
 	}
 	return h
+}
+
+// Handle answers requests for exactly path with x instead of a file of
+// the build, after the Host and method checks. Call it before serving.
+func (h *Handler) Handle(path string, x http.Handler) {
+	if h.extra == nil {
+		h.extra = map[string]http.Handler{}
+	}
+	h.extra[path] = x
 }
 
 // AllowHost accepts requests addressed to host as well. Call it before
@@ -139,6 +149,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		h.reject(w, r, http.StatusMethodNotAllowed, "only GET and HEAD")
+		return
+	}
+	if x, ok := h.extra[r.URL.Path]; ok && r.URL.RawPath == "" {
+		x.ServeHTTP(w, r)
 		return
 	}
 	raw := strings.ToLower(r.URL.EscapedPath())

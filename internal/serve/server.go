@@ -36,6 +36,9 @@ type Options struct {
 	// Ready, when set, receives the served URL once serving has started,
 	// after the first build (which may have failed).
 	Ready func(url string)
+	// Handlers answer requests for their exact paths instead of files of
+	// the build: live data such as the ticker's strip.
+	Handlers map[string]http.Handler
 }
 
 // Debounce is how long the watcher waits for a burst of saves to end.
@@ -64,8 +67,13 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(opts.Bind, strconv.Itoa(opts.Port)))
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
+		switch {
+		case errors.Is(err, syscall.EADDRINUSE):
 			return fmt.Errorf("port %d is in use; try --port 0 to pick a free one", opts.Port)
+		case errors.Is(err, syscall.EACCES):
+			return fmt.Errorf("port %d needs special privileges; use a port above 1023, or --port 0 to pick a free one", opts.Port)
+		case errors.Is(err, syscall.EADDRNOTAVAIL):
+			return fmt.Errorf("cannot listen on %s: it is not an address of this machine (the default, 127.0.0.1, is safest)", opts.Bind)
 		}
 		return fmt.Errorf("listen on %s: %w", net.JoinHostPort(opts.Bind, strconv.Itoa(opts.Port)), err)
 	}
@@ -94,6 +102,9 @@ func Run(ctx context.Context, opts Options) error {
 	}
 
 	s := &server{opts: opts, tmp: tmp, h: NewHandler(opts.Bind, opts.Log)}
+	for p, x := range opts.Handlers {
+		s.h.Handle(p, x)
+	}
 	defer s.retireAll()
 	if err := s.rebuild(ctx); err != nil {
 		if ctx.Err() != nil {

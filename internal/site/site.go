@@ -25,6 +25,7 @@ import (
 	"github.com/shiplog/shiplog/internal/markdown"
 	"github.com/shiplog/shiplog/internal/render"
 	"github.com/shiplog/shiplog/internal/theme"
+	"github.com/shiplog/shiplog/internal/ticker"
 )
 
 // Options says what to build and how.
@@ -52,6 +53,9 @@ type Report struct {
 	Problems diag.List
 	Elapsed  time.Duration
 	Out      string
+	// TickerTerms are the tags and error messages of the log, for the dev
+	// server's live strip to mark headlines the way the build does.
+	TickerTerms []ticker.Term
 }
 
 // Warnings returns the number of warnings.
@@ -196,6 +200,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	}
 	rep.Entries = len(log.Entries)
 	rep.Pages, rep.Files = b.nPages, b.nFiles
+	rep.TickerTerms = b.tickerTerms()
 	rep.Elapsed = time.Since(start)
 	return rep, nil
 }

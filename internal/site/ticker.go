@@ -21,7 +21,7 @@ func (b *builder) loadTicker() {
 	}
 	b.ticker = render.Ticker{Note: "No headlines yet: run `shiplog ticker refresh` to fetch the Hacker News front page."}
 	if b.opts.TickerLive {
-		b.ticker.Live = b.url("/" + ticker.LivePath)
+		b.ticker.Live = "/" + ticker.LivePath // on the dev server, at its root
 	}
 	snap, err := ticker.Cached(filepath.Join(b.opts.Src, filepath.FromSlash(ticker.CacheFile)))
 	if err != nil {
