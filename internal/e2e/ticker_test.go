@@ -21,6 +21,7 @@ import (
 
 	"github.com/shiplog/shiplog/internal/browsertest"
 	"github.com/shiplog/shiplog/internal/hntest"
+	"github.com/shiplog/shiplog/internal/serve"
 	"github.com/shiplog/shiplog/internal/site"
 	"github.com/shiplog/shiplog/internal/ticker"
 )
@@ -40,8 +41,8 @@ func axePath(t *testing.T) string {
 }
 
 // tickerServer builds a copy of the example log with a ticker cache
-// fetched from a local Hacker News, and serves it on 127.0.0.1 the way
-// the dev server would: the site, plus the live strip at
+// fetched from a local Hacker News, and serves it on 127.0.0.1 with the
+// dev server's handler: the site, plus the live strip at
 // /_shiplog/ticker.json.
 func tickerServer(t *testing.T) (base string, hn *hntest.Server, r *ticker.Refresher) {
 	t.Helper()
@@ -64,14 +65,19 @@ func tickerServer(t *testing.T) (base string, hn *hntest.Server, r *ticker.Refre
 	if err != nil {
 		t.Fatalf("build: %v\n%v", err, rep.Problems)
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/"+ticker.LivePath, r)
-	mux.Handle("/", http.FileServer(http.Dir(out)))
+	gen, err := serve.OpenGeneration(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { gen.Close() })
+	h := serve.NewHandler("127.0.0.1", nil)
+	h.Swap(gen)
+	h.Handle("/"+ticker.LivePath, r)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: mux}
+	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return "http://" + ln.Addr().String(), hn, r
