@@ -111,11 +111,18 @@ func (im *images) inspect(p string) (int, int, error) {
 	if ext == ".svg" {
 		return svgSize(io.LimitReader(file, maxImageBytes))
 	}
+	if ext == ".avif" {
+		data, err := io.ReadAll(io.LimitReader(file, maxImageBytes))
+		if err != nil {
+			return 0, 0, err
+		}
+		if err := checkAVIF(data); err != nil {
+			return 0, 0, fmt.Errorf("%s: %v", p, err)
+		}
+		return 0, 0, nil // not a format we size; published as it is
+	}
 	cfg, format, err := image.DecodeConfig(file)
 	if err != nil {
-		if !knownRaster(ext) {
-			return 0, 0, nil // not an image format we size (e.g. .avif); published as is
-		}
 		return 0, 0, fmt.Errorf("%s is not a readable image: %v", p, err)
 	}
 	if !extMatches(ext, format) {
@@ -124,6 +131,16 @@ func (im *images) inspect(p string) (int, int, error) {
 	if int64(cfg.Width)*int64(cfg.Height) > maxImagePixels {
 		return 0, 0, fmt.Errorf("%s claims %d×%d pixels, over the %d megapixel limit", p, cfg.Width, cfg.Height, maxImagePixels/1_000_000)
 	}
+	if format == "jpeg" {
+		// A photo taken upright is often stored sideways with an EXIF
+		// orientation; browsers turn it, so the page must give the size
+		// as shown.
+		head := make([]byte, 128<<10)
+		n, _ := file.ReadAt(head, 0)
+		if o := jpegOrientation(head[:n]); o >= 5 {
+			return cfg.Height, cfg.Width, nil
+		}
+	}
 	return cfg.Width, cfg.Height, nil
 }
 
@@ -131,14 +148,6 @@ func (im *images) inspect(p string) (int, int, error) {
 // the site (shiplog.toml, a .env, an .html page) is never published
 // through an image reference.
 var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".avif": true, ".svg": true}
-
-func knownRaster(ext string) bool {
-	switch ext {
-	case ".png", ".jpg", ".jpeg", ".gif", ".webp":
-		return true
-	}
-	return false
-}
 
 func extMatches(ext, format string) bool {
 	switch format {

@@ -91,7 +91,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	}
 	for _, f := range statics {
 		jobs = append(jobs, job{out: strings.TrimPrefix(f, "static/"), by: f, src: f, rank: rankStatic,
-			run: func() ([]byte, error) { return readAll(b.root.FS(), f) }})
+			run: func() ([]byte, error) { return b.readPublished(f) }})
 	}
 	copied := map[string]bool{}
 	for _, a := range b.assets {
@@ -100,7 +100,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		}
 		copied[a.dst] = true
 		jobs = append(jobs, job{out: a.dst, by: a.src + " (used by " + a.by + ")", src: a.by, rank: rankImage,
-			run: func() ([]byte, error) { return readAll(b.root.FS(), a.src) }})
+			run: func() ([]byte, error) { return b.readPublished(a.src) }})
 	}
 
 	entries := b.log.Entries
@@ -449,6 +449,16 @@ func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
 		}
 	}
 	return nil
+}
+
+// readPublished reads a site file to publish, without the metadata of
+// an image (see scrubImage).
+func (b *builder) readPublished(p string) ([]byte, error) {
+	data, err := readAll(b.root.FS(), p)
+	if err != nil {
+		return nil, err
+	}
+	return scrubImage(p, data)
 }
 
 // runJob runs j, turning a panic into an error so that one bad page fails
