@@ -139,7 +139,11 @@ func (r *Refresher) RefreshNow(ctx context.Context) bool {
 	}
 	if err != nil {
 		if ctx.Err() == nil {
-			r.log().Warn("ticker refresh failed; keeping the last good headlines", "err", err, "as_of", res.Snapshot.AsOf())
+			if res.Snapshot.Empty() {
+				r.log().Warn("ticker refresh failed; the strip stays empty", "err", err, "next", r.ttl())
+			} else {
+				r.log().Warn("ticker refresh failed; keeping the last good headlines", "err", err, "as_of", res.Snapshot.AsOf(), "next", r.ttl())
+			}
 		}
 		return false
 	}
