@@ -107,9 +107,18 @@ func Default() Config {
 // Load reads DIR/shiplog.toml. A missing file is an error with a hint to
 // run shiplog init; every problem found is returned in the list.
 func Load(dir string) (Config, diag.List) {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		why := "does not exist"
+		if err == nil {
+			why = "is a file, not a folder"
+		}
+		return Default(), diag.List{diag.Errorf("", 0, 0,
+			"pass the folder that holds shiplog.toml, or run `shiplog init` to start a log", "%s %s", dir, why)}
+	}
 	src, err := os.ReadFile(filepath.Join(dir, FileName))
 	if errors.Is(err, fs.ErrNotExist) {
-		return Default(), diag.List{diag.Errorf(FileName, 0, 0,
+		// No position: the file the problem is about does not exist.
+		return Default(), diag.List{diag.Errorf("", 0, 0,
 			"run `shiplog init` to start a log, or pass the log's folder",
 			"no %s in %s", FileName, dir)}
 	}

@@ -277,7 +277,7 @@ func TestTickerTTLFallback(t *testing.T) {
 func TestLoad(t *testing.T) {
 	dir := t.TempDir()
 	cfg, problems := Load(dir)
-	want := []string{"shiplog.toml:1:1: error: no shiplog.toml in " + dir + " (run `shiplog init` to start a log, or pass the log's folder)"}
+	want := []string{"error: no shiplog.toml in " + dir + " (run `shiplog init` to start a log, or pass the log's folder)"}
 	if got := strs(problems); !slices.Equal(got, want) {
 		t.Errorf("Load(empty dir) problems:\n\t%s\nwant\n\t%s", strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
 	}
