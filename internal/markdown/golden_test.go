@@ -26,7 +26,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata fr
 // The archive's comment says what the case shows; its lines starting with
 // "option " set options: "option unsafe", "option prefix: P",
 // "option reserved: a b c", "option line: N" (where the body starts in its
-// file) and "option images" (resolve images with fakeImages). Run
+// file), "option images" (resolve images with fakeImages) and
+// "option links" (resolve relative links with fakeLinks). Run
 //
 //	go test ./internal/markdown -update
 //
@@ -156,6 +157,8 @@ func goldenOptions(t *testing.T, comment []byte) (Options, Doc) {
 			}
 		case "images":
 			doc.Image = fakeImages
+		case "links":
+			doc.Link = fakeLinks
 		default:
 			t.Fatalf("unknown option %q in the archive comment", line)
 		}
@@ -170,4 +173,13 @@ func fakeImages(dest string) (ImageInfo, error) {
 		return ImageInfo{}, errors.New("does not exist")
 	}
 	return ImageInfo{URL: "/log/entry/" + dest, Width: 640, Height: 480}, nil
+}
+
+// fakeLinks resolves a relative link to /resolved/DEST, except names
+// starting with "missing", which do not exist.
+func fakeLinks(dest string) (string, error) {
+	if strings.HasPrefix(dest, "missing") {
+		return "", errors.New("does not exist")
+	}
+	return "/resolved/" + dest, nil
 }

@@ -98,6 +98,13 @@ type Doc struct {
 	// Image resolves an image destination written in the body. A nil
 	// Image leaves destinations as they are.
 	Image func(dest string) (ImageInfo, error)
+
+	// Link resolves a relative link destination ("other-entry.md",
+	// "../data/plot.png#top") to the URL it should have once published,
+	// which should not depend on the page the body is shown on. An error
+	// is a warning at the link, which is then left as written. A nil
+	// Link leaves destinations as they are.
+	Link func(dest string) (string, error)
 }
 
 // Heading is a section heading of the rendered body.

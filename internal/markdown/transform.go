@@ -56,6 +56,8 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 				unwrap = append(unwrap, n)
 			} else if len(n.Destination) > 1 && n.Destination[0] == '#' {
 				fragments = append(fragments, n)
+			} else {
+				t.link(st, n, src)
 			}
 		case *ast.AutoLink:
 			if dangerous(n.URL(src), false) {
@@ -129,6 +131,32 @@ func (t *transformer) Transform(doc *ast.Document, reader text.Reader, pc parser
 	if st.lesson != nil {
 		st.res.LessonText = strings.TrimSpace(plainText(st.lesson, src))
 	}
+}
+
+// link resolves a relative link through Doc.Link, so that it works on
+// every page the body is shown on, not only the entry's own.
+func (t *transformer) link(st *state, n *ast.Link, src []byte) {
+	dest := string(n.Destination)
+	if st.doc.Link == nil || !relative(dest) {
+		return
+	}
+	u, err := st.doc.Link(dest)
+	if err != nil {
+		st.warn(inlineOffset(n, src), "link to an entry's .md file, or to an image beside the entry",
+			"link to %q: %v", clip(dest, 80), err)
+		return
+	}
+	n.Destination = []byte(u)
+}
+
+// relative reports whether dest is a path relative to the document: no
+// scheme, not from the site root, not only a fragment or a query.
+func relative(dest string) bool {
+	if dest == "" || strings.HasPrefix(dest, "/") || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "?") {
+		return false
+	}
+	u, err := url.Parse(dest)
+	return err == nil && u.Scheme == "" && u.Host == ""
 }
 
 func (t *transformer) image(st *state, n *ast.Image, src []byte) {
