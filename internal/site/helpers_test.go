@@ -297,15 +297,23 @@ func checkIDs(t testing.TB, out string) {
 	}
 }
 
-// checkLinks fails the test when a page links to a site path (href or src
-// starting with "/") that is not in the output.
+// checkLinks fails the test when a page links to a file of the site (an
+// href or src that is a site path like "/log/", or relative like
+// "a.png", resolved from the page) that is not in the output.
 func checkLinks(t testing.TB, out string) {
 	t.Helper()
 	for _, p := range pages(t, out) {
 		for _, m := range urlAttr.FindAllStringSubmatch(read(t, out, p), -1) {
 			u := unescapeAttr(m[1])
-			if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+			if pu, err := url.Parse(u); err != nil || pu.Scheme != "" || pu.Host != "" || strings.HasPrefix(u, "#") || u == "" {
 				continue
+			}
+			if !strings.HasPrefix(u, "/") { // relative to the page
+				dir := strings.HasSuffix(u, "/")
+				u = path.Join("/", path.Dir(p), u)
+				if dir {
+					u += "/"
+				}
 			}
 			if i := strings.IndexAny(u, "?#"); i >= 0 {
 				u = u[:i]

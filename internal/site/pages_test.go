@@ -157,3 +157,96 @@ Body.
 		t.Errorf("alias page redirects elsewhere:\n%s", redirect)
 	}
 }
+
+// Relative links in a body work on every page that shows it (the entry's
+// own, the log stream, the home page): a link to another entry's .md file
+// leads to its page, one to an image or a static file to its copy. One
+// that leads nowhere is a warning at the link.
+func TestRelativeLinks(t *testing.T) {
+	src := writeSite(t, `
+-- shiplog.toml --
+title = "Links"
+-- home.md --
+Start with [the first entry](log/2026/first/index.md), the [notes](static/notes.txt) or [the log](log/).
+-- log/2026/first/index.md --
+---
+id: first
+title: First
+date: 2026-03-01
+---
+## Fix
+
+The [plot](plot.png) and [the second entry](../../second.md#why), the
+[same again](../../second.md), [the notes](../../../static/notes.txt).
+-- log/2026/first/plot.png --
+!png 4x4
+-- log/second.md --
+---
+id: second
+title: Second
+date: 2026-03-02
+---
+## Why
+
+Back to [the first](2026/first/) and [its fix](2026/first/index.md#fix),
+a [draft](draft.md) and a [missing file](results.csv) and [a page](../nowhere/),
+and pages by URL: [the first](../first/), [tags](../../tags/) and [home](../../).
+-- log/draft.md --
+---
+id: draft
+title: Draft
+date: 2026-03-03
+draft: true
+---
+Not yet.
+-- static/notes.txt --
+notes
+`)
+	out := filepath.Join(t.TempDir(), "public")
+	rep := mustBuild(t, src, out)
+	var got []string
+	for _, p := range rep.Problems {
+		got = append(got, p.String())
+	}
+	want := []string{
+		`log/second.md:9:3: warning: link to "draft.md": log/draft.md is not published (is it a draft, or dated in the future?) (link to an entry's .md file, or to an image beside the entry)`,
+		`log/second.md:9:27: warning: link to "results.csv": neither a file of the site (log/results.csv) nor a page (/log/second/results.csv) (link to an entry's .md file, or to an image beside the entry)`,
+		`log/second.md:9:59: warning: link to "../nowhere/": neither a file of the site (nowhere) nor a page (/log/nowhere/) (link to an entry's .md file, or to an image beside the entry)`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	first := read(t, out, "log/first/index.html")
+	for _, want := range []string{
+		`<a href="/log/first/plot.png">plot</a>`,
+		`<a href="/log/second/#why">the second entry</a>`,
+		`<a href="/log/second/">same again</a>`,
+		`<a href="/notes.txt">the notes</a>`,
+	} {
+		if !strings.Contains(first, want) {
+			t.Errorf("entry page lacks %s", want)
+		}
+	}
+	second := read(t, out, "log/second/index.html")
+	for _, want := range []string{
+		`<a href="/log/first/#fix">its fix</a>`,
+		`<a href="/log/first/">the first</a>`,
+		`<a href="/tags/">tags</a>`,
+		`<a href="/">home</a>`,
+	} {
+		if !strings.Contains(second, want) {
+			t.Errorf("second entry's page lacks %s", want)
+		}
+	}
+	home := read(t, out, "index.html")
+	for _, want := range []string{`<a href="/log/first/">the first entry</a>`, `<a href="/notes.txt">notes</a>`, `<a href="/log/">the log</a>`} {
+		if !strings.Contains(home, want) {
+			t.Errorf("home page lacks %s", want)
+		}
+	}
+	// Drop the two links that are meant to be broken, then check the rest
+	// on every page, the log stream included.
+	addFiles(t, src, "-- log/second.md --\n---\nid: second\ntitle: Second\ndate: 2026-03-02\n---\n## Why\n\nBack to [the first](2026/first/) and [its fix](2026/first/index.md#fix).\n")
+	mustBuild(t, src, out)
+	checkLinks(t, out)
+}

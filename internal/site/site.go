@@ -153,6 +153,19 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		md:     markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ReservedIDs: files.IDs()}),
 		images: &images{root: root},
 	}
+	b.byPath = make(map[string]*content.Entry, len(log.Entries))
+	b.pageURLs = map[string]bool{"/": true, "/log/": true, "/tags/": true, "/projects/": true, "/archive/": true, "/lessons/": true, "/404.html": true}
+	for _, e := range log.Entries {
+		b.byPath[e.Path] = e
+		b.pageURLs[e.URL()] = true
+		b.pageURLs["/log/kind/"+e.Kind+"/"] = true
+	}
+	for _, t := range log.Tags {
+		b.pageURLs["/tags/"+t.Slug+"/"] = true
+	}
+	for _, t := range log.Projects {
+		b.pageURLs["/projects/"+t.Slug+"/"] = true
+	}
 	b.loadTicker()
 	if err := b.renderEntries(ctx); err != nil {
 		return fail(err)
@@ -223,6 +236,8 @@ type builder struct {
 	md     *markdown.Renderer
 	images *images
 
+	byPath   map[string]*content.Entry // published entries by source path
+	pageURLs map[string]bool           // the site's pages ("/log/x/"), for relative links
 	site     *render.Site
 	ticker   render.Ticker
 	about    template.HTML // home.md, rendered
@@ -307,6 +322,13 @@ func (b *builder) renderHome() error {
 	if b.log.Home == nil {
 		return nil
 	}
+	publish := func(f *imageFile) string {
+		if rel, ok := strings.CutPrefix(f.src, "static/"); ok {
+			return b.url("/" + pathEscape(rel))
+		}
+		b.assets = append(b.assets, asset{src: f.src, dst: f.src, by: "home.md"})
+		return b.url("/" + pathEscape(f.src))
+	}
 	res, err := b.md.Render(markdown.Doc{
 		Path:   "home.md",
 		Line:   1,
@@ -316,12 +338,9 @@ func (b *builder) renderHome() error {
 			if err != nil {
 				return markdown.ImageInfo{}, err
 			}
-			if rel, ok := strings.CutPrefix(f.src, "static/"); ok {
-				return markdown.ImageInfo{URL: b.url("/" + pathEscape(rel)), Width: f.width, Height: f.height}, nil
-			}
-			b.assets = append(b.assets, asset{src: f.src, dst: f.src, by: "home.md"})
-			return markdown.ImageInfo{URL: b.url("/" + pathEscape(f.src)), Width: f.width, Height: f.height}, nil
+			return markdown.ImageInfo{URL: publish(f), Width: f.width, Height: f.height}, nil
 		},
+		Link: b.linkResolver(".", "/", publish),
 	})
 	if err != nil {
 		return err
@@ -329,6 +348,57 @@ func (b *builder) renderHome() error {
 	b.problems.Add(res.Problems...)
 	b.about = template.HTML(res.HTML)
 	return nil
+}
+
+// linkResolver resolves the relative links of a document in dir, shown
+// at pageURL, to absolute URLs, so that they work on every page that
+// shows the document. A link names either a file of the site, relative
+// to the document's file (an entry's .md file or its folder: the entry's
+// page; an image: its published copy; a file in static/: its URL), or,
+// failing that, a page of the site relative to the document's page
+// ("../other-slug/").
+func (b *builder) linkResolver(dir, pageURL string, publish func(*imageFile) string) func(string) (string, error) {
+	return func(dest string) (string, error) {
+		p, rest := dest, ""
+		if i := strings.IndexAny(p, "?#"); i >= 0 {
+			p, rest = p[:i], p[i:]
+		}
+		if u, err := url.PathUnescape(p); err == nil {
+			p = u
+		}
+		target := path.Join(dir, p)
+		for _, t := range []string{target, target + "/index.md", target + "/index.markdown"} {
+			if e, ok := b.byPath[t]; ok {
+				return b.url(e.URL()) + rest, nil
+			}
+		}
+		info, err := fs.Stat(b.root.FS(), target)
+		if target == ".." || strings.HasPrefix(target, "../") {
+			err = fs.ErrNotExist // never look outside the site; try it as a page
+		}
+		switch ext := strings.ToLower(path.Ext(target)); {
+		case err == nil && (ext == ".md" || ext == ".markdown"):
+			return "", fmt.Errorf("%s is not published (is it a draft, or dated in the future?)", target)
+		case err == nil && imageExts[ext]:
+			f, err := b.images.resolve(dir, p)
+			if err != nil {
+				return "", err
+			}
+			return publish(f) + rest, nil
+		case err == nil && strings.HasPrefix(target, "static/") && !info.IsDir():
+			return b.url("/"+pathEscape(strings.TrimPrefix(target, "static/"))) + rest, nil
+		case err == nil && !info.IsDir():
+			return "", fmt.Errorf("%s is not published (links may name an entry's .md file, an image or a file in static/)", target)
+		}
+		page := path.Join(pageURL, p)
+		if strings.HasSuffix(p, "/") || p == "" || p == "." || p == ".." {
+			page = strings.TrimSuffix(page, "/") + "/"
+		}
+		if b.pageURLs[page] {
+			return b.url(page) + rest, nil
+		}
+		return "", fmt.Errorf("neither a file of the site (%s) nor a page (%s)", target, page)
+	}
 }
 
 // pathEscape escapes each segment of a slash-separated path.
@@ -367,6 +437,7 @@ func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 			}
 			return markdown.ImageInfo{URL: publish(f), Width: f.width, Height: f.height}, nil
 		},
+		Link: b.linkResolver(e.Dir(), e.URL(), publish),
 	})
 	if err != nil {
 		return r, err
