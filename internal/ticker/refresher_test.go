@@ -77,7 +77,8 @@ func TestRefresherOncePerTTL(t *testing.T) {
 		t.Errorf("%d refreshes in about 3 TTLs, want 1 to 3 (at most one per TTL)", n)
 	}
 	mu.Lock()
-	if updates != n {
+	// The last refresh may have been cut short by the cancel.
+	if updates < n-1 || updates > n || updates == 0 {
 		t.Errorf("OnUpdate called %d times for %d refreshes", updates, n)
 	}
 	mu.Unlock()
