@@ -258,4 +258,3 @@ func screenshot(t *testing.T, ctx context.Context, name string, width, height in
 		t.Fatal(err)
 	}
 }
-
