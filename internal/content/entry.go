@@ -110,7 +110,12 @@ func decodeEntry(e *Entry, fields []field, loc *time.Location) diag.List {
 			errf(f.val.line, f.val.col, "write it as text on one line", "%s: expected text, got %s", f.key, f.val.kind)
 			return "", false
 		}
-		return f.val.str, true
+		clean, removed := stripInvisible(f.val.str)
+		if removed {
+			problems.Add(diag.Warnf(p, f.val.line, f.val.col, "remove control and text-direction characters from the value",
+				"%s: control or bidirectional-override characters removed", f.key))
+		}
+		return clean, true
 	}
 	// strList reads a list of text, or a single text, keeping where each
 	// item is written so problems can point at it.
@@ -419,3 +424,22 @@ func slugFromPath(p string) string {
 
 // Slugify turns a name into a URL path segment; see slug.Make.
 func Slugify(s string) string { return slug.Make(s) }
+
+// stripInvisible removes control characters (other than tab and newline)
+// and bidirectional overrides, which could corrupt XML or make a title
+// read differently from what it is. It reports whether it removed any.
+func stripInvisible(s string) (string, bool) {
+	removed := false
+	out := strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n':
+			return r
+		case r < 0x20 || (r >= 0x7f && r < 0xa0),
+			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e || r == 0x200f:
+			removed = true
+			return -1
+		}
+		return r
+	}, s)
+	return out, removed
+}

@@ -614,3 +614,27 @@ func TestFormatSize(t *testing.T) {
 		}
 	}
 }
+
+// TestParseStripsInvisible: control characters would make feeds invalid
+// XML and bidi overrides make a title read as something else; both are
+// removed from front-matter text with a warning at the value (SANITIZE).
+func TestParseStripsInvisible(t *testing.T) {
+	src := "---\nid: x\ntitle: \"AT\\x01&T \\u202Efdp.exe\"\nsummary: \"ok\\u0085\"\ndate: 2026-03-14\n---\n"
+	e, problems := Parse("log/a.md", []byte(src), Options{})
+	if e == nil {
+		t.Fatalf("Parse: no entry; problems %v", strs(problems))
+	}
+	if want := "AT&T fdp.exe"; e.Title != want {
+		t.Errorf("Title = %q, want %q", e.Title, want)
+	}
+	if want := "ok"; e.Summary != want {
+		t.Errorf("Summary = %q, want %q", e.Summary, want)
+	}
+	want := []string{
+		"log/a.md:3:8: warning: title: control or bidirectional-override characters removed (remove control and text-direction characters from the value)",
+		"log/a.md:4:10: warning: summary: control or bidirectional-override characters removed (remove control and text-direction characters from the value)",
+	}
+	if got := strs(problems); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -97,7 +97,7 @@ func Load(root *os.Root, opts Options) (*Log, diag.List) {
 	for range min(runtime.GOMAXPROCS(0), max(len(paths), 1)) {
 		wg.Go(func() {
 			for i := range jobs {
-				entries[i], results[i] = loadEntry(fsys, paths[i], opts)
+				entries[i], results[i] = loadEntrySafely(fsys, paths[i], opts)
 			}
 		})
 	}
@@ -208,6 +208,19 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// loadEntrySafely is loadEntry with a panic turned into a problem naming
+// the file, so one odd entry cannot take the whole process down.
+func loadEntrySafely(fsys fs.FS, p string, opts Options) (e *Entry, problems diag.List) {
+	defer func() {
+		if r := recover(); r != nil {
+			e = nil
+			problems = diag.List{diag.Errorf(p, 0, 0, "please report this at https://github.com/shiplog/shiplog/issues with the file",
+				"internal error while reading this entry: %v", r)}
+		}
+	}()
+	return loadEntry(fsys, p, opts)
 }
 
 // loadEntry reads and validates one entry. It returns a nil entry when the
