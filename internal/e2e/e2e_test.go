@@ -133,7 +133,7 @@ type article struct {
 const articlesJS = `Array.from(document.querySelectorAll('article.entry')).map(a => {
   const img = a.querySelector('figure.hero img');
   return {
-    slug: a.id,
+    slug: a.id.replace(/^entry-/, ''),
     title: (a.querySelector('.entry-title') || {}).textContent || '',
     hero: !!img,
     heroLoaded: !!img && img.complete && img.naturalWidth > 0,
