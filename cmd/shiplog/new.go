@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shiplog/shiplog/internal/config"
 	"github.com/shiplog/shiplog/internal/scaffold"
 )
 
@@ -57,6 +58,13 @@ func runNew(_ context.Context, e *env, args []string) int {
 	if _, err := os.Stat(filepath.Join(dir, "shiplog.toml")); err != nil {
 		fmt.Fprintf(e.stderr, "shiplog new: %s is not a log (it has no shiplog.toml); pass the log's folder after the title, or run `shiplog init %s` first\n", dir, dir)
 		return exitProblem
+	}
+	if *date == "" {
+		// Today in the log's time zone, not the machine's: otherwise a new
+		// entry can be "in the future" for the log and left out of builds.
+		if cfg, problems := config.Load(dir); !problems.HasErrors() {
+			day = day.In(cfg.Location)
+		}
 	}
 	rel, err := scaffold.NewEntry(dir, scaffold.EntryInput{
 		Title: strings.TrimSpace(pos[0]), Kind: *kind, Project: *project, Tags: tagList, Date: day,

@@ -23,7 +23,7 @@ import (
 // ErrNotEmpty is returned when init is pointed at a folder with files.
 var ErrNotEmpty = errors.New("folder is not empty")
 
-// Init creates a working log in dir, which must be empty or missing, and
+// Init creates a working log in dir, which must be empty (but for .git) or missing, and
 // returns the files it wrote. The log's time zone is now's (UTC when now's
 // zone has no IANA name) and its first entry is dated now in it, so the
 // first build shows it.
@@ -32,8 +32,12 @@ func Init(dir, title string, now time.Time) ([]string, error) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	if len(entries) > 0 {
-		return nil, fmt.Errorf("%s: %w; shiplog init only writes into an empty or new folder", dir, ErrNotEmpty)
+	for _, e := range entries {
+		// A fresh `git init` is the usual start of a log: its .git folder
+		// is the one thing init accepts in the folder.
+		if e.Name() != ".git" {
+			return nil, fmt.Errorf("%s: %w; shiplog init only writes into an empty or new folder (or one holding only .git)", dir, ErrNotEmpty)
+		}
 	}
 	if title == "" {
 		title = "My engineering log"
