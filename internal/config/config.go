@@ -69,6 +69,7 @@ type Config struct {
 	PageSize int      `toml:"page_size"`
 	Markdown Markdown `toml:"markdown"`
 	Ticker   Ticker   `toml:"ticker"`
+	Limits   Limits   `toml:"limits"`
 
 	// Location is TimeZone loaded.
 	Location *time.Location `toml:"-"`
@@ -87,6 +88,15 @@ type Ticker struct {
 	TTL     string `toml:"ttl"`
 }
 
+// Limits are the sizes past which input is refused with an error naming
+// the limit (the contract's defaults).
+type Limits struct {
+	MarkdownMiB     int `toml:"markdown_mib"`
+	FrontMatterKiB  int `toml:"front_matter_kib"`
+	ImageMiB        int `toml:"image_mib"`
+	ImageMegapixels int `toml:"image_megapixels"`
+}
+
 // Default returns the settings used when a key is absent.
 func Default() Config {
 	return Config{
@@ -101,6 +111,7 @@ func Default() Config {
 			Count: 30,
 			TTL:   "10m",
 		},
+		Limits: Limits{MarkdownMiB: 2, FrontMatterKiB: 64, ImageMiB: 50, ImageMegapixels: 50},
 	}
 }
 
@@ -166,6 +177,13 @@ var settings = map[string][]setting{
 		{"page_size", numberKind, `page_size = 10`, func(c *Config, v any) { c.PageSize = clampInt(v.(int64)) }},
 		{"markdown", tableKind, "[markdown] on a line of its own, then its keys", nil},
 		{"ticker", tableKind, "[ticker] on a line of its own, then its keys", nil},
+		{"limits", tableKind, "[limits] on a line of its own, then its keys", nil},
+	},
+	"limits": {
+		{"markdown_mib", numberKind, `markdown_mib = 2`, func(c *Config, v any) { c.Limits.MarkdownMiB = clampInt(v.(int64)) }},
+		{"front_matter_kib", numberKind, `front_matter_kib = 64`, func(c *Config, v any) { c.Limits.FrontMatterKiB = clampInt(v.(int64)) }},
+		{"image_mib", numberKind, `image_mib = 50`, func(c *Config, v any) { c.Limits.ImageMiB = clampInt(v.(int64)) }},
+		{"image_megapixels", numberKind, `image_megapixels = 50`, func(c *Config, v any) { c.Limits.ImageMegapixels = clampInt(v.(int64)) }},
 	},
 	"markdown": {
 		{"unsafe", boolKind, `unsafe = false`, func(c *Config, v any) { c.Markdown.Unsafe = v.(bool) }},
@@ -358,6 +376,19 @@ func (c *Config) validate(doc *tomlpos.Doc, reported diag.List) diag.List {
 	c.Location = loc
 	if c.PageSize < 1 || c.PageSize > 1000 {
 		bad("", "page_size", "use a number from 1 to 1000", "page_size: %d is out of range", c.PageSize)
+	}
+	for _, l := range []struct {
+		key      string
+		val, max int
+	}{
+		{"markdown_mib", c.Limits.MarkdownMiB, 1024},
+		{"front_matter_kib", c.Limits.FrontMatterKiB, 1 << 20},
+		{"image_mib", c.Limits.ImageMiB, 4096},
+		{"image_megapixels", c.Limits.ImageMegapixels, 1000},
+	} {
+		if l.val < 1 || l.val > l.max {
+			bad("limits", l.key, fmt.Sprintf("use a number from 1 to %d", l.max), "limits.%s: %d is out of range", l.key, l.val)
+		}
 	}
 	if c.Ticker.Count < 1 || c.Ticker.Count > 100 {
 		bad("ticker", "count", "use a number from 1 to 100", "ticker.count: %d is out of range", c.Ticker.Count)

@@ -73,6 +73,12 @@ enabled = false
 api = "http://127.0.0.1:8080/v0"
 count = 5
 ttl = "1h30m"
+
+[limits]
+markdown_mib = 4
+front_matter_kib = 128
+image_mib = 20
+image_megapixels = 100
 `
 	cfg, problems := Parse([]byte(src))
 	if len(problems) != 0 {
@@ -92,6 +98,7 @@ ttl = "1h30m"
 		PageSize: 25,
 		Markdown: Markdown{Unsafe: true},
 		Ticker:   Ticker{Enabled: &f, API: "http://127.0.0.1:8080/v0", Count: 5, TTL: "1h30m"},
+		Limits:   Limits{MarkdownMiB: 4, FrontMatterKiB: 128, ImageMiB: 20, ImageMegapixels: 100},
 		Location: berlin,
 	}
 	if !reflect.DeepEqual(cfg, want) {

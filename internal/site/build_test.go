@@ -1,6 +1,10 @@
 package site
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -292,4 +296,24 @@ func TestBuildEmpty(t *testing.T) {
 	}
 	checkLinks(t, out)
 	checkIDs(t, out)
+}
+
+// The limits in shiplog.toml reach the loader: a Markdown file over
+// limits.markdown_mib is an error naming the limit.
+func TestBuildConfiguredLimits(t *testing.T) {
+	src := writeSite(t, "-- shiplog.toml --\ntitle = \"L\"\n[limits]\nmarkdown_mib = 1\n-- log/2026-01-01-big.md --\n---\nid: x\ntitle: Big\ndate: 2026-01-01\n---\n")
+	big := filepath.Join(src, "log", "2026-01-01-big.md")
+	f, err := os.OpenFile(big, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(bytes.Repeat([]byte("word "), (1<<20)/5+10))
+	f.Close()
+	rep, err := Build(context.Background(), Options{Src: src, Out: filepath.Join(t.TempDir(), "public"), Now: now})
+	if err == nil {
+		t.Fatal("Build of a 1 MiB+ entry with markdown_mib = 1 succeeded, want an error")
+	}
+	if got := fmt.Sprint(rep.Problems); !strings.Contains(got, "log/2026-01-01-big.md") || !strings.Contains(got, "1 MiB") {
+		t.Errorf("problems = %s, want the file and the 1 MiB limit named", got)
+	}
 }

@@ -136,7 +136,13 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		return fail(err)
 	}
 
-	log, problems := content.Load(root, content.Options{Location: cfg.Location, Drafts: opts.Drafts, Now: opts.Now})
+	log, problems := content.Load(root, content.Options{
+		Location:       cfg.Location,
+		Drafts:         opts.Drafts,
+		Now:            opts.Now,
+		MaxFile:        int64(cfg.Limits.MarkdownMiB) << 20,
+		MaxFrontMatter: cfg.Limits.FrontMatterKiB << 10,
+	})
 	rep.Problems.Add(problems...)
 	if err := rep.Problems.Err(); err != nil {
 		return fail(err)
