@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -15,9 +17,35 @@ import (
 // highlighter renders fenced code with chroma. Lexers are looked up once
 // per language and reused; the formatter emits CSS classes, so the theme
 // decides the colours (see CSS).
+//
+// Logs repeat themselves (the same Dockerfile, the same config), so a
+// block whose language and code were highlighted before is copied from
+// the earlier result, up to maxReuseBytes of results per Renderer.
 type highlighter struct {
 	formatter *chromahtml.Formatter
 	lexers    sync.Map // lowercase language → chroma.Lexer (nil when unknown)
+
+	done      sync.Map // lowercase language + "\x00" + code → highlighted HTML
+	doneBytes atomic.Int64
+
+	blocks, reused, nanos atomic.Int64
+}
+
+const maxReuseBytes = 32 << 20
+
+// HighlightStats says what a Renderer's highlighter did.
+type HighlightStats struct {
+	Highlight      time.Duration // in chroma, summed over goroutines
+	Blocks, Reused int           // blocks highlighted; of them, copies of an earlier block
+}
+
+// Stats returns what r's highlighter did so far.
+func (r *Renderer) Stats() HighlightStats {
+	return HighlightStats{
+		Highlight: time.Duration(r.hl.nanos.Load()),
+		Blocks:    int(r.hl.blocks.Load()),
+		Reused:    int(r.hl.reused.Load()),
+	}
 }
 
 func newHighlighter() *highlighter {
@@ -70,15 +98,38 @@ func (h *highlighter) block(w util.BufWriter, lang string, code []byte, isError 
 		lx = nil // error output is shown as written, not guessed at
 	}
 	if lx != nil {
-		if it, err := lx.Tokenise(nil, string(code)); err == nil {
-			var buf bytes.Buffer
-			if err := h.formatter.Format(&buf, styles.Fallback, it); err == nil {
-				w.Write(buf.Bytes())
-				w.WriteString("</code></pre></div>\n")
-				return
-			}
+		if html, ok := h.highlight(lx, lang, code); ok {
+			w.Write(html)
+			w.WriteString("</code></pre></div>\n")
+			return
 		}
 	}
 	w.Write(util.EscapeHTML(code))
 	w.WriteString("</code></pre></div>\n")
+}
+
+// highlight returns code highlighted by lx.
+func (h *highlighter) highlight(lx chroma.Lexer, lang string, code []byte) ([]byte, bool) {
+	h.blocks.Add(1)
+	key := strings.ToLower(lang) + "\x00" + string(code)
+	if v, ok := h.done.Load(key); ok {
+		h.reused.Add(1)
+		return v.([]byte), true
+	}
+	start := time.Now()
+	defer func() { h.nanos.Add(int64(time.Since(start))) }()
+	it, err := lx.Tokenise(nil, string(code))
+	if err != nil {
+		return nil, false
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(code) * 4)
+	if err := h.formatter.Format(&buf, styles.Fallback, it); err != nil {
+		return nil, false
+	}
+	html := buf.Bytes()
+	if h.doneBytes.Add(int64(len(key)+len(html))) <= maxReuseBytes {
+		h.done.Store(key, html)
+	}
+	return html, true
 }

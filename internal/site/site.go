@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/shiplog/shiplog/internal/buildcache"
 	"github.com/shiplog/shiplog/internal/config"
 	"github.com/shiplog/shiplog/internal/content"
 	"github.com/shiplog/shiplog/internal/diag"
@@ -39,6 +40,13 @@ type Options struct {
 	// TickerLive makes pages poll ticker.LivePath for new headlines: set
 	// it when the dev server serves a ticker.Refresher there.
 	TickerLive bool
+	// NoCache renders every entry afresh, neither reading nor writing
+	// the cache of rendered entries in Src/.shiplog/cache/.
+	NoCache bool
+	// Stats measures time and memory per phase into Report.Stats.
+	Stats bool
+	// Progress, when not nil, is kept up to date while the build runs.
+	Progress *Progress
 
 	sitemapMaxURLs int // URLs per sitemap file; 0 is the protocol's 50,000 (tests make it small)
 }
@@ -56,6 +64,7 @@ type Report struct {
 	// TickerTerms are the tags and error messages of the log, for the dev
 	// server's live strip to mark headlines the way the build does.
 	TickerTerms []ticker.Term
+	Stats       *Stats // with Options.Stats
 }
 
 // Warnings returns the number of warnings.
@@ -96,6 +105,8 @@ func plural(n int, one, many string) string {
 // warnings can be printed.
 func Build(ctx context.Context, opts Options) (*Report, error) {
 	start := time.Now()
+	sw := newStopwatch(opts.Stats)
+	sw.phase("load")
 	if opts.Out == "" {
 		opts.Out = filepath.Join(opts.Src, "public")
 	}
@@ -148,7 +159,9 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		return fail(err)
 	}
 	rep.Drafts, rep.Future = log.Drafts, log.Future
+	sw.phase("render")
 
+	mdOpts := markdown.Options{Unsafe: cfg.Markdown.Unsafe, ReservedIDs: files.IDs()}
 	b := &builder{
 		cfg:    cfg,
 		opts:   opts,
@@ -156,8 +169,13 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		log:    log,
 		tpl:    tpl,
 		files:  files,
-		md:     markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ReservedIDs: files.IDs()}),
+		md:     markdown.New(mdOpts),
 		images: &images{root: root},
+		sw:     sw,
+	}
+	b.mdSettings = markdownSettings(mdOpts, b.siteRoot())
+	if !opts.NoCache {
+		b.cache = buildcache.Open(filepath.Join(opts.Src, ".shiplog", "cache", "entries"))
 	}
 	b.byPath = make(map[string]*content.Entry, len(log.Entries))
 	b.pageURLs = map[string]bool{"/": true, "/log/": true, "/tags/": true, "/projects/": true, "/archive/": true, "/lessons/": true, "/404.html": true}
@@ -187,6 +205,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		return fail(err)
 	}
 
+	sw.phase("write")
 	st, err := newStage(opts.Out)
 	if err != nil {
 		return fail(err)
@@ -208,11 +227,13 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	if opts.Strict && rep.Warnings() > 0 {
 		return fail(&StrictError{Warnings: rep.Warnings()})
 	}
+	sw.phase("swap")
 	leftover, err := st.swap()
 	if err != nil {
 		return fail(err)
 	}
 	swapped = true
+	b.cache.Prune() // a cache that cannot be pruned only grows
 	if leftover != nil {
 		// The new site is in place; only the old one could not be removed.
 		rep.Problems.Add(diag.Warnf("", 0, 0, "remove it by hand", "%v", leftover))
@@ -220,6 +241,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	rep.Entries = len(log.Entries)
 	rep.Pages, rep.Files = b.nPages, b.nFiles
 	rep.TickerTerms = b.tickerTerms()
+	rep.Stats = sw.finish(b)
 	rep.Elapsed = time.Since(start)
 	return rep, nil
 }
@@ -241,6 +263,12 @@ type builder struct {
 	files  *theme.Files
 	md     *markdown.Renderer
 	images *images
+
+	cache      *buildcache.Cache // rendered Markdown; nil with Options.NoCache
+	mdSettings string            // what besides a document a render depends on
+	sw         *stopwatch        // nil unless Options.Stats
+
+	written, unchanged, removed int // output files
 
 	byPath   map[string]*content.Entry // published entries by source path
 	pageURLs map[string]bool           // the site's pages ("/log/x/"), for relative links
@@ -266,6 +294,7 @@ type rendered struct {
 	view   *render.Entry
 	assets []asset
 	diags  diag.List
+	key    buildcache.Key // of the Markdown's inputs
 }
 
 // renderEntries renders every entry's Markdown in parallel on all cores.
@@ -275,10 +304,12 @@ func (b *builder) renderEntries(ctx context.Context) error {
 	jobs := make(chan int)
 	errs := make(chan error, 1)
 	var wg sync.WaitGroup
+	b.opts.Progress.start("rendering entries", len(entries))
 	for range min(runtime.GOMAXPROCS(0), max(1, len(entries))) {
 		wg.Go(func() {
 			for i := range jobs {
 				r, err := b.renderEntrySafely(entries[i])
+				b.opts.Progress.add(1)
 				if err != nil {
 					select {
 					case errs <- err:
@@ -432,7 +463,7 @@ func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 		r.assets = append(r.assets, asset{src: f.src, dst: "log/" + e.Slug + "/" + name, by: e.Path})
 		return b.url(e.URL() + url.PathEscape(name))
 	}
-	res, err := b.md.Render(markdown.Doc{
+	res, key, err := b.renderMarkdown(markdown.Doc{
 		Path:   e.Path,
 		Line:   e.BodyLine,
 		Source: e.Body,
@@ -448,7 +479,7 @@ func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 	if err != nil {
 		return r, err
 	}
-	r.diags = res.Problems
+	r.diags, r.key = res.Problems, key
 	v := b.entryView(e)
 	v.Body = template.HTML(res.HTML)
 	if e.Lesson != "" {

@@ -104,8 +104,8 @@ func TestTickerWithoutCache(t *testing.T) {
 	if strings.Contains(read(t, out, "index.html"), "<script") {
 		t.Errorf("a page with an empty strip loads a script")
 	}
-	if _, err := os.Stat(filepath.Join(src, ".shiplog")); err == nil {
-		t.Errorf("the build created .shiplog: it must never write the cache")
+	if _, err := os.Stat(filepath.Join(src, filepath.FromSlash(ticker.CacheFile))); err == nil {
+		t.Errorf("the build created %s: it must never write the ticker's cache", ticker.CacheFile)
 	}
 }
 

@@ -76,6 +76,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 			out = strings.TrimPrefix(p, "/")
 		}
 		return job{out: out, by: "the " + tplName + " page", run: func() ([]byte, error) {
+			defer b.sw.timeTemplates()()
 			var buf bytes.Buffer
 			if err := b.tpl.Execute(&buf, tplName, data); err != nil {
 				return nil, err
@@ -412,13 +413,20 @@ func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
 			firstErr = fmt.Errorf("write %s: %w", j.out, err)
 		}
 	}
+	b.opts.Progress.start("writing pages", len(jobs))
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for j := range ch {
+				done := func() {}
+				if j.rank == rankImage || j.rank == rankStatic {
+					done = b.sw.timeFiles()
+				}
 				data, err := runJob(j)
+				done()
 				if err == nil {
 					err = st.write(j.out, data)
 				}
+				b.opts.Progress.add(1)
 				if err != nil {
 					fail(j, err)
 				}

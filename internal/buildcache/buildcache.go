@@ -1,0 +1,270 @@
+// Package buildcache keeps the results of expensive build steps on disk,
+// keyed by a hash of everything they depend on, so that a rebuild does
+// only the work whose inputs changed.
+//
+// A cache is a folder (shiplog uses DIR/.shiplog/cache/<kind>/). Each
+// value is one file named by its key, in a subfolder named by the key's
+// first byte:
+//
+//	ab/ab12…ef     "shiplog-cache 1\n", the SHA-256 of the value, the value
+//
+// Values are written to a temporary file and renamed into place, so a
+// reader sees a whole value or none. A value whose checksum does not
+// match (a torn write, a disk error, an edit by hand) is ignored and
+// removed: a cache can make a build faster, never different.
+//
+// A Cache is safe for concurrent use. A nil *Cache is a cache that holds
+// nothing, so callers need no special case when caching is off.
+package buildcache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+)
+
+// Key names a value: a hash of everything the value depends on.
+type Key [sha256.Size]byte
+
+func (k Key) String() string { return hex.EncodeToString(k[:]) }
+
+// Hasher builds a Key from parts. Each part is written with its length,
+// so ("ab", "c") and ("a", "bc") give different keys.
+type Hasher struct{ h hash.Hash }
+
+// NewHasher returns a Hasher.
+func NewHasher() *Hasher { return &Hasher{h: sha256.New()} }
+
+// Bytes adds a part.
+func (h *Hasher) Bytes(p []byte) *Hasher {
+	var n [binary.MaxVarintLen64]byte
+	h.h.Write(n[:binary.PutUvarint(n[:], uint64(len(p)))])
+	h.h.Write(p)
+	return h
+}
+
+// String adds a part.
+func (h *Hasher) String(s string) *Hasher { return h.Bytes([]byte(s)) }
+
+// Int adds a number.
+func (h *Hasher) Int(i int64) *Hasher {
+	var n [binary.MaxVarintLen64]byte
+	return h.Bytes(n[:binary.PutVarint(n[:], i)])
+}
+
+// Key returns the key of the parts added so far.
+func (h *Hasher) Key() Key {
+	var k Key
+	copy(k[:], h.h.Sum(nil))
+	return k
+}
+
+const magic = "shiplog-cache 1\n"
+
+// Stats count what a cache did.
+type Stats struct {
+	Hits, Misses, Puts, Corrupt, Pruned int64
+}
+
+// Cache is a folder of values.
+type Cache struct {
+	dir string
+
+	mu   sync.Mutex
+	used map[Key]bool // keys read or written since Open: Prune keeps them
+	dirs sync.Map     // shard folders known to exist
+
+	hits, misses, puts, corrupt, pruned atomic.Int64
+}
+
+// Open returns the cache in dir, which is created when first written.
+func Open(dir string) *Cache {
+	return &Cache{dir: dir, used: map[Key]bool{}}
+}
+
+// Dir returns the cache's folder ("" for a nil cache).
+func (c *Cache) Dir() string {
+	if c == nil {
+		return ""
+	}
+	return c.dir
+}
+
+func (c *Cache) path(k Key) (shard, file string) {
+	s := hex.EncodeToString(k[:])
+	shard = filepath.Join(c.dir, s[:2])
+	return shard, filepath.Join(shard, s)
+}
+
+func (c *Cache) use(k Key) {
+	c.mu.Lock()
+	c.used[k] = true
+	c.mu.Unlock()
+}
+
+// Get returns the value stored under k. A missing, unreadable or corrupt
+// value is a miss.
+func (c *Cache) Get(k Key) ([]byte, bool) {
+	if c == nil {
+		return nil, false
+	}
+	_, file := c.path(k)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		c.misses.Add(1)
+		return nil, false
+	}
+	v, ok := decode(data)
+	if !ok {
+		c.corrupt.Add(1)
+		c.misses.Add(1)
+		os.Remove(file)
+		return nil, false
+	}
+	c.hits.Add(1)
+	c.use(k)
+	return v, true
+}
+
+// Put stores v under k. A cache that cannot be written is not an error a
+// build should fail on, so Put's error is for tests and logs only.
+func (c *Cache) Put(k Key, v []byte) error {
+	if c == nil {
+		return nil
+	}
+	c.use(k)
+	shard, file := c.path(k)
+	if _, ok := c.dirs.Load(shard); !ok {
+		if err := os.MkdirAll(shard, 0o755); err != nil {
+			return err
+		}
+		c.dirs.Store(shard, true)
+	}
+	f, err := os.CreateTemp(shard, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(v)
+	buf := make([]byte, 0, len(magic)+len(sum)+len(v))
+	buf = append(append(append(buf, magic...), sum[:]...), v...)
+	_, err = f.Write(buf)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), file)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	c.puts.Add(1)
+	return nil
+}
+
+func decode(data []byte) ([]byte, bool) {
+	if len(data) < len(magic)+sha256.Size || !bytes.HasPrefix(data, []byte(magic)) {
+		return nil, false
+	}
+	sum := data[len(magic) : len(magic)+sha256.Size]
+	v := data[len(magic)+sha256.Size:]
+	if got := sha256.Sum256(v); !bytes.Equal(got[:], sum) {
+		return nil, false
+	}
+	return v, true
+}
+
+// Prune removes every value that was neither read nor written since Open,
+// and leftover temporary files, so the cache holds what the last build
+// used and does not grow with every edit.
+func (c *Cache) Prune() error {
+	if c == nil {
+		return nil
+	}
+	shards, err := os.ReadDir(c.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var firstErr error
+	for _, s := range shards {
+		if !s.IsDir() || len(s.Name()) != 2 {
+			continue
+		}
+		dir := filepath.Join(c.dir, s.Name())
+		files, err := os.ReadDir(dir)
+		if err != nil {
+			firstErr = cmpErr(firstErr, err)
+			continue
+		}
+		for _, f := range files {
+			var k Key
+			b, err := hex.DecodeString(f.Name())
+			if err == nil && len(b) == len(k) {
+				copy(k[:], b)
+				if c.used[k] {
+					continue
+				}
+			}
+			if err := os.Remove(filepath.Join(dir, f.Name())); err == nil {
+				c.pruned.Add(1)
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				firstErr = cmpErr(firstErr, err)
+			}
+		}
+	}
+	return firstErr
+}
+
+func cmpErr(first, err error) error {
+	if first != nil {
+		return first
+	}
+	return err
+}
+
+// Stats returns what the cache did since Open.
+func (c *Cache) Stats() Stats {
+	if c == nil {
+		return Stats{}
+	}
+	return Stats{Hits: c.hits.Load(), Misses: c.misses.Load(), Puts: c.puts.Load(), Corrupt: c.corrupt.Load(), Pruned: c.pruned.Load()}
+}
+
+var programID = sync.OnceValue(func() string {
+	h := NewHasher()
+	if info, ok := debug.ReadBuildInfo(); ok {
+		h.String(info.String())
+	}
+	// The build info does not change when a developer edits the code
+	// without committing; the executable does.
+	if exe, err := os.Executable(); err == nil {
+		if f, err := os.Open(exe); err == nil {
+			hh := sha256.New()
+			if _, err := io.Copy(hh, f); err == nil {
+				h.Bytes(hh.Sum(nil))
+			}
+			f.Close()
+		}
+	}
+	return h.Key().String()
+})
+
+// ProgramID returns a string that changes whenever the running program
+// does: a hash of its build information and its executable. Put it in
+// every key, so a new shiplog never reads an older one's values.
+func ProgramID() string { return programID() }
