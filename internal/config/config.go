@@ -14,6 +14,11 @@
 //	[markdown]
 //	unsafe = false                              # true lets raw HTML in entries through
 //
+//	[images]
+//	quality = 80                                # lossy WebP and JPEG quality of variants
+//	keep_metadata = false                       # true publishes originals with EXIF/XMP/GPS
+//	cards = true                                # an Open Graph card for every entry
+//
 //	[ticker]
 //	enabled = true
 //	api = "https://hacker-news.firebaseio.com/v0"
@@ -70,6 +75,7 @@ type Config struct {
 	Markdown Markdown `toml:"markdown"`
 	Ticker   Ticker   `toml:"ticker"`
 	Limits   Limits   `toml:"limits"`
+	Images   Images   `toml:"images"`
 
 	// Location is TimeZone loaded.
 	Location *time.Location `toml:"-"`
@@ -87,6 +93,16 @@ type Ticker struct {
 	Count   int    `toml:"count"`
 	TTL     string `toml:"ttl"`
 }
+
+// Images holds the image settings.
+type Images struct {
+	Quality      int   `toml:"quality"`       // lossy WebP and JPEG quality of variants, 1–100
+	KeepMetadata bool  `toml:"keep_metadata"` // publish originals with their EXIF, XMP and GPS
+	Cards        *bool `toml:"cards"`         // draw an Open Graph card for every entry (default true)
+}
+
+// CardsEnabled reports whether entries get Open Graph cards (default true).
+func (c Config) CardsEnabled() bool { return c.Images.Cards == nil || *c.Images.Cards }
 
 // Limits are the sizes past which input is refused with an error naming
 // the limit (the contract's defaults).
@@ -112,6 +128,7 @@ func Default() Config {
 			TTL:   "10m",
 		},
 		Limits: Limits{MarkdownMiB: 2, FrontMatterKiB: 64, ImageMiB: 50, ImageMegapixels: 50},
+		Images: Images{Quality: 80},
 	}
 }
 
@@ -178,6 +195,12 @@ var settings = map[string][]setting{
 		{"markdown", tableKind, "[markdown] on a line of its own, then its keys", nil},
 		{"ticker", tableKind, "[ticker] on a line of its own, then its keys", nil},
 		{"limits", tableKind, "[limits] on a line of its own, then its keys", nil},
+		{"images", tableKind, "[images] on a line of its own, then its keys", nil},
+	},
+	"images": {
+		{"quality", numberKind, `quality = 80`, func(c *Config, v any) { c.Images.Quality = clampInt(v.(int64)) }},
+		{"keep_metadata", boolKind, `keep_metadata = false`, func(c *Config, v any) { c.Images.KeepMetadata = v.(bool) }},
+		{"cards", boolKind, `cards = true`, func(c *Config, v any) { b := v.(bool); c.Images.Cards = &b }},
 	},
 	"limits": {
 		{"markdown_mib", numberKind, `markdown_mib = 2`, func(c *Config, v any) { c.Limits.MarkdownMiB = clampInt(v.(int64)) }},
@@ -389,6 +412,9 @@ func (c *Config) validate(doc *tomlpos.Doc, reported diag.List) diag.List {
 		if l.val < 1 || l.val > l.max {
 			bad("limits", l.key, fmt.Sprintf("use a number from 1 to %d", l.max), "limits.%s: %d is out of range", l.key, l.val)
 		}
+	}
+	if c.Images.Quality < 1 || c.Images.Quality > 100 {
+		bad("images", "quality", "use a number from 1 to 100", "images.quality: %d is out of range", c.Images.Quality)
 	}
 	if c.Ticker.Count < 1 || c.Ticker.Count > 100 {
 		bad("ticker", "count", "use a number from 1 to 100", "ticker.count: %d is out of range", c.Ticker.Count)

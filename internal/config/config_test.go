@@ -79,6 +79,11 @@ markdown_mib = 4
 front_matter_kib = 128
 image_mib = 20
 image_megapixels = 100
+
+[images]
+quality = 70
+keep_metadata = true
+cards = false
 `
 	cfg, problems := Parse([]byte(src))
 	if len(problems) != 0 {
@@ -99,6 +104,7 @@ image_megapixels = 100
 		Markdown: Markdown{Unsafe: true},
 		Ticker:   Ticker{Enabled: &f, API: "http://127.0.0.1:8080/v0", Count: 5, TTL: "1h30m"},
 		Limits:   Limits{MarkdownMiB: 4, FrontMatterKiB: 128, ImageMiB: 20, ImageMegapixels: 100},
+		Images:   Images{Quality: 70, KeepMetadata: true, Cards: &f},
 		Location: berlin,
 	}
 	if !reflect.DeepEqual(cfg, want) {

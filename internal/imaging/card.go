@@ -176,7 +176,9 @@ func (c Card) Render() ([]byte, error) {
 		y += 28
 		fill(img, image.Rect(pad, y, pad+width, y+2), cardRule)
 		y += 12
-		for _, l := range wrap(lf, c.Lesson, width, 2) {
+		lesson := []rune(c.Lesson)
+		lesson[0] = unicode.ToUpper(lesson[0])
+		for _, l := range wrap(lf, string(lesson), width, 2) {
 			y += 38
 			text(img, lf, cardSoft, pad, y, l)
 		}
@@ -190,7 +192,7 @@ func (c Card) Render() ([]byte, error) {
 	text(img, sf, cardAccent, pad, CardHeight-pad+8, ellipsis(sf, c.Site, width))
 
 	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img); err != nil {
+	if err := png.Encode(&buf, img); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -141,7 +141,7 @@ func encode(m *image.RGBA, s Spec) (data []byte, err error) {
 	case JPEG:
 		err = jpeg.Encode(&buf, m, &jpeg.Options{Quality: s.Quality})
 	case PNG:
-		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, m)
+		err = png.Encode(&buf, m)
 	default:
 		err = fmt.Errorf("cannot encode %s", s.Format)
 	}

@@ -95,10 +95,13 @@ func PlanFor(info Info, s Settings) Plan {
 	}
 	slices.Sort(picked)
 	q := s.quality()
+	// A drawing or screenshot with a palette stays sharp and small as
+	// lossless WebP at its own size; scaled, it gains the in-between
+	// colours of smoothing, and lossy WebP is several times smaller.
 	lossless := info.Paletted
 	var p Plan
 	for _, w := range picked {
-		p.Variants = append(p.Variants, Spec{Width: w, Height: heightFor(info, w), Format: WebP, Lossless: lossless, Quality: q})
+		p.Variants = append(p.Variants, Spec{Width: w, Height: heightFor(info, w), Format: WebP, Lossless: lossless && w == info.Width, Quality: q})
 	}
 	top := picked[len(picked)-1]
 	switch {
@@ -108,7 +111,7 @@ func PlanFor(info Info, s Settings) Plan {
 	case info.Format == GIF:
 		p.Fallback = Spec{Width: top, Height: heightFor(info, top), Format: PNG}
 	default:
-		p.Fallback = Spec{Width: top, Height: heightFor(info, top), Format: info.Format, Lossless: lossless, Quality: q}
+		p.Fallback = Spec{Width: top, Height: heightFor(info, top), Format: info.Format, Quality: q}
 	}
 	return p
 }

@@ -167,12 +167,18 @@ func goldenOptions(t *testing.T, comment []byte) (Options, Doc) {
 }
 
 // fakeImages resolves every image to /log/entry/NAME, 640×480, except
-// names starting with "missing", which do not exist.
+// names starting with "missing", which do not exist, and names starting
+// with "photo", which get WebP variants at 480 and 640 pixels.
 func fakeImages(dest string) (ImageInfo, error) {
 	if strings.HasPrefix(dest, "missing") {
 		return ImageInfo{}, errors.New("does not exist")
 	}
-	return ImageInfo{URL: "/log/entry/" + dest, Width: 640, Height: 480}, nil
+	info := ImageInfo{URL: "/log/entry/" + dest, Width: 640, Height: 480}
+	if stem, ok := strings.CutSuffix(dest, ".jpg"); ok && strings.HasPrefix(dest, "photo") {
+		info.SrcSet = "/log/entry/" + stem + "-480w.webp 480w, /log/entry/" + stem + "-640w.webp 640w"
+		info.Type, info.Sizes = "image/webp", "(min-width: 44rem) 41.5rem, 100vw"
+	}
+	return info, nil
 }
 
 // fakeLinks resolves a relative link to /resolved/DEST, except names

@@ -86,6 +86,17 @@ func New(opts Options) *Renderer {
 type ImageInfo struct {
 	URL           string // what to put in src
 	Width, Height int    // 0 when unknown
+	// SrcSet, when set, makes the image a responsive <picture>: a
+	// <source> of that Type ("image/webp") offers the widths in SrcSet
+	// ("a-480w.webp 480w, a-960w.webp 960w"), chosen by Sizes, and URL
+	// is the fallback for browsers that take none of them.
+	SrcSet, Type, Sizes string
+}
+
+// ImageRef is where the body shows a local image.
+type ImageRef struct {
+	Dest      string // as written
+	Line, Col int    // in the source file
 }
 
 // Doc is one document to render.
@@ -120,7 +131,8 @@ type Result struct {
 	Headings    []Heading
 	LessonHTML  []byte   // inline HTML of the lesson paragraph, without its prefix
 	LessonText  string   // the same as plain text
-	ErrorBlocks []string // contents of fenced blocks in an error language
+	ErrorBlocks []string   // contents of fenced blocks in an error language
+	Images      []ImageRef // local images resolved through Doc.Image
 	Words       int
 	Problems    diag.List
 }

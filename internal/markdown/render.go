@@ -75,6 +75,19 @@ func (r *nodeRenderer) image(w util.BufWriter, src []byte, node ast.Node, enteri
 	if dangerous(n.Destination, true) {
 		return ast.WalkSkipChildren, nil // the transformer removes these; never print one
 	}
+	var pic *ImageInfo
+	if v, ok := n.AttributeString(attrPicture); ok {
+		pic, _ = v.(*ImageInfo)
+	}
+	if pic != nil {
+		w.WriteString(`<picture><source type="`)
+		w.Write(util.EscapeHTML([]byte(pic.Type)))
+		w.WriteString(`" srcset="`)
+		w.Write(util.EscapeHTML([]byte(pic.SrcSet)))
+		w.WriteString(`" sizes="`)
+		w.Write(util.EscapeHTML([]byte(pic.Sizes)))
+		w.WriteString(`">`)
+	}
 	w.WriteString(`<img src="`)
 	w.Write(util.EscapeHTML(util.URLEscape(n.Destination, true)))
 	w.WriteString(`" alt="`)
@@ -92,6 +105,9 @@ func (r *nodeRenderer) image(w util.BufWriter, src []byte, node ast.Node, enteri
 		w.WriteByte('"')
 	}
 	w.WriteString(` loading="lazy" decoding="async">`)
+	if pic != nil {
+		w.WriteString(`</picture>`)
+	}
 	return ast.WalkSkipChildren, nil
 }
 

@@ -178,12 +178,21 @@ func (t *transformer) image(st *state, n *ast.Image, src []byte) {
 			"image %q: %v", clip(dest, 80), err)
 		return
 	}
+	line, col := st.pos(inlineOffset(n, src))
+	st.res.Images = append(st.res.Images, ImageRef{Dest: dest, Line: line, Col: col})
 	n.Destination = []byte(info.URL)
 	if info.Width > 0 && info.Height > 0 {
 		n.SetAttributeString("width", info.Width)
 		n.SetAttributeString("height", info.Height)
 	}
+	if info.SrcSet != "" {
+		n.SetAttributeString(attrPicture, &info)
+	}
 }
+
+// attrPicture holds, on an image node, the *ImageInfo of a responsive
+// image, which the renderer writes as a <picture>.
+const attrPicture = "shiplog-picture"
 
 // liftLesson detaches the document's last paragraph when it starts with
 // LessonPrefix and says something after it, and returns it without the

@@ -140,6 +140,10 @@ type Image struct {
 	Alt           string
 	Caption       string
 	Width, Height int
+	// SrcSet, when set, offers variants of Type ("image/webp") at several
+	// widths, chosen by Sizes, in a <picture>; URL is then the fallback.
+	SrcSet, Type, Sizes string
+	Thumb               string // a medium-sized variant for lists and cards; "" when none
 }
 
 // Heading is an entry of a table of contents.

@@ -23,7 +23,7 @@ import (
 )
 
 // entryCacheFormat changes whenever the encoding below does.
-const entryCacheFormat = "entry 1"
+const entryCacheFormat = "entry 2"
 
 // question is one call the renderer made to Doc.Image or Doc.Link.
 type question struct {
@@ -31,6 +31,7 @@ type question struct {
 	dest   string
 	url    string
 	w, h   int
+	srcset string // an image's variants, whose names change with its content
 	errMsg string // "" when the call succeeded
 }
 
@@ -49,7 +50,7 @@ func (b *builder) renderMarkdown(d markdown.Doc) (*markdown.Result, buildcache.K
 	if d.Image != nil {
 		rec.Image = func(dest string) (markdown.ImageInfo, error) {
 			info, err := d.Image(dest)
-			qs = append(qs, question{image: true, dest: dest, url: info.URL, w: info.Width, h: info.Height, errMsg: errString(err)})
+			qs = append(qs, question{image: true, dest: dest, url: info.URL, w: info.Width, h: info.Height, srcset: info.SrcSet, errMsg: errString(err)})
 			return info, err
 		}
 	}
@@ -79,7 +80,7 @@ func replay(d markdown.Doc, qs []question) bool {
 				return false
 			}
 			info, err := d.Image(q.dest)
-			if info.URL != q.url || info.Width != q.w || info.Height != q.h || errString(err) != q.errMsg {
+			if info.URL != q.url || info.Width != q.w || info.Height != q.h || info.SrcSet != q.srcset || errString(err) != q.errMsg {
 				return false
 			}
 			continue
@@ -172,6 +173,12 @@ func encodeRendered(r *markdown.Result, qs []question) []byte {
 		e.str(p.Msg)
 		e.str(p.Hint)
 	}
+	e.int(len(r.Images))
+	for _, im := range r.Images {
+		e.str(im.Dest)
+		e.int(im.Line)
+		e.int(im.Col)
+	}
 	e.int(len(qs))
 	for _, q := range qs {
 		kind := "link"
@@ -183,6 +190,7 @@ func encodeRendered(r *markdown.Result, qs []question) []byte {
 		e.str(q.url)
 		e.int(q.w)
 		e.int(q.h)
+		e.str(q.srcset)
 		e.str(q.errMsg)
 	}
 	return e.buf
@@ -215,9 +223,12 @@ func decodeRendered(data []byte) (*markdown.Result, []question, error) {
 	for range count() {
 		r.Problems = append(r.Problems, diag.Problem{Path: d.str(), Line: d.int(), Col: d.int(), Severity: diag.Severity(d.int()), Msg: d.str(), Hint: d.str()})
 	}
+	for range count() {
+		r.Images = append(r.Images, markdown.ImageRef{Dest: d.str(), Line: d.int(), Col: d.int()})
+	}
 	var qs []question
 	for range count() {
-		q := question{image: d.str() == "image", dest: d.str(), url: d.str(), w: d.int(), h: d.int(), errMsg: d.str()}
+		q := question{image: d.str() == "image", dest: d.str(), url: d.str(), w: d.int(), h: d.int(), srcset: d.str(), errMsg: d.str()}
 		qs = append(qs, q)
 	}
 	if d.err == nil && len(d.buf) != 0 {

@@ -412,12 +412,14 @@ func (b *builder) describeEntry(pg *render.Page, e *content.Entry, v *render.Ent
 		img := *h
 		img.URL = b.absURL(h.URL)
 		ld.Image = []string{img.URL}
-		// Link previews take raster images only; an SVG hero waits for
-		// the cards of the images issue.
+		// Link previews take raster images only.
 		switch strings.ToLower(path.Ext(img.URL)) {
 		case ".png", ".jpg", ".jpeg", ".gif", ".webp":
 			s.Image = &img
 		}
+	}
+	if card := b.cards[e]; card != nil {
+		s.Image = card // the entry's Open Graph card, made by makeImages
 	}
 	pg.LD = ld
 }

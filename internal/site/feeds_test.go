@@ -409,17 +409,23 @@ func TestHeadTags(t *testing.T) {
 		`<meta name="description" content="sharp&#39;s binary was built for macOS &amp; shipped to &lt;Linux&gt;.">`,
 		`<meta property="og:type" content="article">`,
 		`<meta property="og:title" content="Lambda dies with invalid ELF header">`,
-		`<meta property="og:image" content="http://log.example.dev/notes/log/lambda-elf/cold-start.png">`,
-		`<meta property="og:image:width" content="40">`,
-		`<meta property="og:image:alt" content="Cold start timeline">`,
+		`<meta property="og:image:width" content="1200">`,
+		`<meta property="og:image:height" content="630">`,
+		`<meta property="og:image:alt" content="Lambda dies with invalid ELF header">`,
 		`<meta property="article:published_time" content="2026-03-14T10:30:00&#43;01:00">`,
 		`<meta property="article:tag" content="aws">`,
 		`<meta name="twitter:card" content="summary_large_image">`,
-		`<meta name="twitter:image" content="http://log.example.dev/notes/log/lambda-elf/cold-start.png">`,
 	} {
 		if !strings.Contains(entry, want) {
 			t.Errorf("entry page lacks %s", want)
 		}
+	}
+	// The preview is the entry's Open Graph card, published beside it.
+	card := regexp.MustCompile(`<meta property="og:image" content="http://log\.example\.dev/notes/(log/lambda-elf/og\.[0-9a-f]{8}\.png)">`).FindStringSubmatch(entry)
+	if card == nil {
+		t.Errorf("entry page has no og:image naming its card")
+	} else if !exists(out, card[1]) || !strings.Contains(entry, `<meta name="twitter:image" content="http://log.example.dev/notes/`+card[1]+`">`) {
+		t.Errorf("the card %s is not published, or not the twitter:image", card[1])
 	}
 	ld := jsonLD(t, entry)
 	for k, want := range map[string]any{

@@ -64,7 +64,8 @@ type Report struct {
 	// TickerTerms are the tags and error messages of the log, for the dev
 	// server's live strip to mark headlines the way the build does.
 	TickerTerms []ticker.Term
-	Stats       *Stats // with Options.Stats
+	Stats       *Stats      // with Options.Stats
+	Images      ImageReport // what the image work did
 }
 
 // Warnings returns the number of warnings.
@@ -170,7 +171,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		tpl:    tpl,
 		files:  files,
 		md:     markdown.New(mdOpts),
-		images: &images{root: root},
+		images: newImages(root, opts.Src, cfg),
 		sw:     sw,
 	}
 	b.mdSettings = markdownSettings(mdOpts, b.siteRoot())
@@ -197,6 +198,10 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	if err := b.renderHome(); err != nil {
 		return fail(err)
 	}
+	if err := b.makeImages(ctx); err != nil {
+		return fail(err)
+	}
+	rep.Images = b.imageReport
 	rep.Problems.Add(b.problems...)
 	if err := rep.Problems.Err(); err != nil {
 		return fail(err)
@@ -274,6 +279,10 @@ type builder struct {
 	pageURLs map[string]bool           // the site's pages ("/log/x/"), for relative links
 	site     *render.Site
 	ticker   render.Ticker
+	// imageReport counts the image work; cards are the entries' Open
+	// Graph cards, made by makeImages.
+	imageReport ImageReport
+	cards       map[*content.Entry]*render.Image
 	about    template.HTML // home.md, rendered
 	views    map[*content.Entry]*render.Entry
 	assets   []asset // images to copy
@@ -287,6 +296,9 @@ type builder struct {
 type asset struct {
 	src, dst string // relative to the site root and to the output root
 	by       string // the entry that uses it
+	// run makes the file's bytes; nil publishes src without its
+	// metadata (see scrubImage).
+	run func() ([]byte, error)
 }
 
 // rendered is an entry after Markdown.
@@ -359,29 +371,42 @@ func (b *builder) renderHome() error {
 	if b.log.Home == nil {
 		return nil
 	}
-	publish := func(f *imageFile) string {
+	place := func(f *imageFile) (placed, bool) {
 		if rel, ok := strings.CutPrefix(f.src, "static/"); ok {
-			return b.url("/" + pathEscape(rel))
+			return placed{dst: rel, url: b.url("/" + pathEscape(rel))}, true
 		}
-		b.assets = append(b.assets, asset{src: f.src, dst: f.src, by: "home.md"})
-		return b.url("/" + pathEscape(f.src))
+		return placed{dst: f.src, url: b.url("/" + pathEscape(f.src))}, false
+	}
+	publish := func(f *imageFile) string {
+		pl, static := place(f)
+		if !static {
+			b.assets = append(b.assets, asset{src: f.src, dst: pl.dst, by: "home.md"})
+		}
+		return pl.url
 	}
 	res, err := b.md.Render(markdown.Doc{
 		Path:   "home.md",
 		Line:   1,
 		Source: b.log.Home,
 		Image: func(dest string) (markdown.ImageInfo, error) {
-			f, err := b.images.resolve(".", dest)
+			f, keep, err := b.images.resolve(".", dest)
 			if err != nil {
 				return markdown.ImageInfo{}, err
 			}
-			return markdown.ImageInfo{URL: publish(f), Width: f.width, Height: f.height}, nil
+			pl, static := place(f)
+			pic, made, orig := b.picture(f, pl, "home.md")
+			b.assets = append(b.assets, made...)
+			if orig && !static {
+				b.assets = append(b.assets, b.original(f, pl.dst, "home.md", keep))
+			}
+			return pic.markdown(), nil
 		},
 		Link: b.linkResolver(".", "/", publish),
 	})
 	if err != nil {
 		return err
 	}
+	b.useImages(".", "home.md", res.Images)
 	b.problems.Add(res.Problems...)
 	b.about = template.HTML(res.HTML)
 	return nil
@@ -417,7 +442,7 @@ func (b *builder) linkResolver(dir, pageURL string, publish func(*imageFile) str
 		case err == nil && (ext == ".md" || ext == ".markdown"):
 			return "", fmt.Errorf("%s is not published (is it a draft, or dated in the future?)", target)
 		case err == nil && imageExts[ext]:
-			f, err := b.images.resolve(dir, p)
+			f, _, err := b.images.resolve(dir, p)
 			if err != nil {
 				return "", err
 			}
@@ -450,35 +475,51 @@ func pathEscape(p string) string {
 func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 	var r rendered
 	names := map[string]string{} // output name → source, to keep names apart
-	publish := func(f *imageFile) string {
+	place := func(f *imageFile) (placed, bool) {
 		name := path.Base(f.src)
 		if prev, ok := names[name]; ok && prev != f.src {
 			sum := sha256.Sum256([]byte(f.src))
 			name = fmt.Sprintf("%x-%s", sum[:4], name)
 		}
 		names[name] = f.src
-		if strings.HasPrefix(f.src, "static/") {
-			return b.url("/" + strings.TrimPrefix(f.src, "static/"))
+		if rel, ok := strings.CutPrefix(f.src, "static/"); ok {
+			return placed{dst: rel, url: b.url("/" + rel)}, true
 		}
-		r.assets = append(r.assets, asset{src: f.src, dst: "log/" + e.Slug + "/" + name, by: e.Path})
-		return b.url(e.URL() + url.PathEscape(name))
+		return placed{dst: "log/" + e.Slug + "/" + name, url: b.url(e.URL() + url.PathEscape(name))}, false
+	}
+	publish := func(f *imageFile) string {
+		pl, static := place(f)
+		if !static {
+			r.assets = append(r.assets, asset{src: f.src, dst: pl.dst, by: e.Path})
+		}
+		return pl.url
+	}
+	show := func(f *imageFile, keep bool) picture {
+		pl, static := place(f)
+		pic, made, orig := b.picture(f, pl, e.Path)
+		r.assets = append(r.assets, made...)
+		if orig && !static {
+			r.assets = append(r.assets, b.original(f, pl.dst, e.Path, keep))
+		}
+		return pic
 	}
 	res, key, err := b.renderMarkdown(markdown.Doc{
 		Path:   e.Path,
 		Line:   e.BodyLine,
 		Source: e.Body,
 		Image: func(dest string) (markdown.ImageInfo, error) {
-			f, err := b.images.resolve(e.Dir(), dest)
+			f, keep, err := b.images.resolve(e.Dir(), dest)
 			if err != nil {
 				return markdown.ImageInfo{}, err
 			}
-			return markdown.ImageInfo{URL: publish(f), Width: f.width, Height: f.height}, nil
+			return show(f, keep).markdown(), nil
 		},
 		Link: b.linkResolver(e.Dir(), e.URL(), publish),
 	})
 	if err != nil {
 		return r, err
 	}
+	b.useImages(e.Dir(), e.Path, res.Images)
 	r.diags, r.key = res.Problems, key
 	v := b.entryView(e)
 	v.Body = template.HTML(res.HTML)
@@ -498,11 +539,12 @@ func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 		}
 	}
 	if h := e.Hero; h != nil {
-		f, err := b.images.resolve(e.Dir(), h.Src)
+		f, keep, err := b.images.resolve(e.Dir(), h.Src)
 		if err != nil {
 			r.diags.Add(diag.Errorf(e.Path, h.Line, h.Col, "check the file name; images live beside the entry and names are case-sensitive", "hero: %v", err))
 		} else {
-			v.Hero = &render.Image{URL: publish(f), Alt: h.Alt, Caption: h.Caption, Width: f.width, Height: f.height}
+			f.use(imageRef{e.Path, h.Line, h.Col})
+			v.Hero = show(f, keep).hero(h.Alt, h.Caption)
 			if h.Alt == "" {
 				r.diags.Add(diag.Warnf(e.Path, h.Line, h.Col, "add alt: describing what the image shows", "hero has no alt text"))
 			}

@@ -100,8 +100,11 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 			continue
 		}
 		copied[a.dst] = true
-		jobs = append(jobs, job{out: a.dst, by: a.src + " (used by " + a.by + ")", src: a.by, rank: rankImage,
-			run: func() ([]byte, error) { return b.readPublished(a.src) }})
+		run := a.run
+		if run == nil {
+			run = func() ([]byte, error) { return b.readPublished(a.src) }
+		}
+		jobs = append(jobs, job{out: a.dst, by: a.src + " (used by " + a.by + ")", src: a.by, rank: rankImage, run: run})
 	}
 
 	entries := b.log.Entries
@@ -463,8 +466,8 @@ func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
 // an image (see scrubImage).
 func (b *builder) readPublished(p string) ([]byte, error) {
 	data, err := readAll(b.root.FS(), p)
-	if err != nil {
-		return nil, err
+	if err != nil || b.images.keepMetadata {
+		return data, err
 	}
 	return scrubImage(p, data)
 }
