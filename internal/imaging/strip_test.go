@@ -198,4 +198,3 @@ func FuzzStrip(f *testing.F) {
 		Inspect("x.webp", data, DefaultLimits)
 	})
 }
-

@@ -129,8 +129,8 @@ type Heading struct {
 type Result struct {
 	HTML        []byte
 	Headings    []Heading
-	LessonHTML  []byte   // inline HTML of the lesson paragraph, without its prefix
-	LessonText  string   // the same as plain text
+	LessonHTML  []byte     // inline HTML of the lesson paragraph, without its prefix
+	LessonText  string     // the same as plain text
 	ErrorBlocks []string   // contents of fenced blocks in an error language
 	Images      []ImageRef // local images resolved through Doc.Image
 	Words       int

@@ -134,7 +134,7 @@ func (b *builder) makeImages(ctx context.Context) error {
 			}
 			r := j.f.ref
 			problems.Add(diag.Errorf(r.path, r.line, r.col, "open the file in an image editor and save it again, or replace it",
-				"image %q: %s cannot be decoded: %v", j.f.src, j.f.src, err))
+				"%s cannot be decoded: %v", j.f.src, err))
 		}
 	})
 	if err := cmp.Or(firstErr, ctx.Err()); err != nil {

@@ -279,10 +279,12 @@ type builder struct {
 	pageURLs map[string]bool           // the site's pages ("/log/x/"), for relative links
 	site     *render.Site
 	ticker   render.Ticker
+
 	// imageReport counts the image work; cards are the entries' Open
 	// Graph cards, made by makeImages.
 	imageReport ImageReport
 	cards       map[*content.Entry]*render.Image
+
 	about    template.HTML // home.md, rendered
 	views    map[*content.Entry]*render.Entry
 	assets   []asset // images to copy
