@@ -1,0 +1,104 @@
+package archtest
+
+import (
+	"encoding/json"
+	"io"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const mod = "github.com/shiplog/shiplog/"
+
+// forbidden maps a package to the shiplog packages it must not import,
+// directly or indirectly. "**" means none at all; "*" means none but the
+// shared vocabulary in allowedForLeaves. Leaves know nothing of the
+// build; the model knows nothing of pages; nothing but the CLI wires the
+// dev server to the build.
+var forbidden = map[string][]string{
+	"internal/diag":        {"**"},
+	"internal/slug":        {"**"},
+	"internal/tomlpos":     {"**"},
+	"internal/feed":        {"**"},
+	"internal/sitemap":     {"**"},
+	"internal/ticker":      {"**"},
+	"internal/imaging":     {"*"},
+	"internal/search":      {"*"},
+	"internal/errmem":      {"*"},
+	"internal/lessons":     {"*"},
+	"internal/buildcache":  {"*"},
+	"internal/hntest":      {"*"},
+	"internal/browsertest": {"*"},
+	"internal/config":      {"internal/content", "internal/markdown", "internal/render", "internal/theme", "internal/site", "internal/serve"},
+	"internal/content":     {"internal/markdown", "internal/render", "internal/theme", "internal/site", "internal/serve"},
+	"internal/markdown":    {"internal/content", "internal/render", "internal/theme", "internal/site", "internal/serve", "internal/config"},
+	"internal/render":      {"internal/content", "internal/markdown", "internal/site", "internal/serve", "internal/config"},
+	"internal/theme":       {"internal/content", "internal/markdown", "internal/render", "internal/site", "internal/serve", "internal/config"},
+	"internal/site":        {"internal/serve", "cmd/shiplog"},
+	"internal/serve":       {"internal/site", "internal/content", "internal/markdown", "cmd/shiplog"},
+}
+
+// allowedForLeaves are the shiplog packages a leaf may use: the shared
+// vocabulary of problems and names.
+var allowedForLeaves = []string{"internal/diag", "internal/slug"}
+
+type pkg struct {
+	ImportPath string
+	Deps       []string
+}
+
+func TestImportRules(t *testing.T) {
+	out, err := exec.Command("go", "list", "-json", "-e", mod+"...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	seen := map[string]bool{}
+	for {
+		var p pkg
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		name := strings.TrimPrefix(p.ImportPath, mod)
+		seen[name] = true
+		rules, ok := forbidden[name]
+		if !ok {
+			continue
+		}
+		for _, dep := range p.Deps {
+			if !strings.HasPrefix(dep, mod) {
+				continue
+			}
+			d := strings.TrimPrefix(dep, mod)
+			switch {
+			case rules[0] == "**":
+				t.Errorf("%s must import no shiplog package, imports %s", name, d)
+			case rules[0] == "*":
+				if !slices.Contains(allowedForLeaves, d) {
+					t.Errorf("%s is a leaf but imports %s", name, d)
+				}
+			case slices.Contains(rules, d):
+				t.Errorf("%s must not import %s", name, d)
+			}
+		}
+	}
+	for name := range forbidden {
+		if !seen[name] {
+			t.Errorf("rule for %s, which does not exist: keep the rules in step with the packages", name)
+		}
+	}
+	for name := range seen {
+		if _, ok := forbidden[name]; !ok && strings.HasPrefix(name, "internal/") && !exempt(name) {
+			t.Errorf("package %s has no import rule: add it to forbidden", name)
+		}
+	}
+}
+
+// exempt are packages that only serve tests or sit at the edge (the CLI's
+// helpers) and may import what they need.
+func exempt(name string) bool {
+	return strings.HasSuffix(name, "test") || name == "internal/e2e" || name == "internal/scaffold"
+}
