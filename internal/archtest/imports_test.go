@@ -85,11 +85,6 @@ func TestImportRules(t *testing.T) {
 			}
 		}
 	}
-	for name := range forbidden {
-		if !seen[name] {
-			t.Errorf("rule for %s, which does not exist: keep the rules in step with the packages", name)
-		}
-	}
 	for name := range seen {
 		if _, ok := forbidden[name]; !ok && strings.HasPrefix(name, "internal/") && !exempt(name) {
 			t.Errorf("package %s has no import rule: add it to forbidden", name)
