@@ -17,22 +17,31 @@ func init() {
 	register(&command{
 		name:    "new",
 		summary: "Start a new entry from the Symptom / Cause / Fix template",
-		usage:   "\"Title\" [--kind broke] [--project X] [--tags a,b] [DIR]",
-		example: "shiplog new \"Lambda dies with invalid ELF header\" --kind broke --project thumbnailer --tags aws,lambda",
-		run:     runNew,
+		usage:   "\"Title\" [--kind broke] [--project X] [--tags a,b] [--from-error TEXT] [DIR]",
+		example: "shiplog new \"Lambda dies with invalid ELF header\" --kind broke --project thumbnailer --tags aws,lambda\n" +
+			"shiplog new --from-error \"connect ECONNREFUSED 127.0.0.1:3306\"\n" +
+			"docker logs api 2>&1 | shiplog new \"API cannot reach MySQL\" --from-error -",
+		run: runNew,
 	})
 }
 
-func runNew(_ context.Context, e *env, args []string) int {
+func runNew(ctx context.Context, e *env, args []string) int {
 	c := commands["new"]
 	fs := flag.NewFlagSet("new", flag.ContinueOnError)
 	kind := fs.String("kind", "note", "`KIND` of entry: broke, built, decision or note")
 	project := fs.String("project", "", "the `PROJECT` the entry belongs to")
 	tags := fs.String("tags", "", "comma-separated `TAGS`")
 	date := fs.String("date", "", "the entry's `DATE`, YYYY-MM-DD (default today)")
+	fromErr := fs.String("from-error", "", "start from an error: `TEXT`, or - to read a log from standard input; says first whether you have seen it before")
 	pos, code := c.parse(e, fs, args, 2)
 	if code >= 0 {
 		return code
+	}
+	var errLines []string
+	if *fromErr != "" {
+		if pos, errLines, code = fromError(e, fs, *fromErr, pos, kind); code >= 0 {
+			return code
+		}
 	}
 	if len(pos) == 0 || strings.TrimSpace(pos[0]) == "" {
 		fmt.Fprintf(e.stderr, "shiplog new: a title is required\n\n")
@@ -66,8 +75,11 @@ func runNew(_ context.Context, e *env, args []string) int {
 			day = day.In(cfg.Location)
 		}
 	}
+	if errLines != nil {
+		seenBefore(ctx, e, dir, errLines)
+	}
 	rel, err := scaffold.NewEntry(dir, scaffold.EntryInput{
-		Title: strings.TrimSpace(pos[0]), Kind: *kind, Project: *project, Tags: tagList, Date: day,
+		Title: strings.TrimSpace(pos[0]), Kind: *kind, Project: *project, Tags: tagList, Date: day, Errors: errLines,
 	})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "shiplog new: %v\n", err)

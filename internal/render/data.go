@@ -17,6 +17,8 @@ type Site struct {
 	Root     string // path prefix of the site, "/" or "/sub/"
 	CSS      string // URL of the stylesheet
 	TickerJS string // URL of the ticker's script, "" when the strip needs none
+	SearchJS string // URL of the search script
+	Search   string // URL of the search page, whose index.json is the index
 	Favicon  string // URL of the favicon, "" when none
 	Ticker   Ticker
 	Serve    bool       // rendered by the dev server
@@ -229,7 +231,53 @@ type ArchiveMonth struct {
 // LessonsPage collects every lesson with a link to its entry.
 type LessonsPage struct {
 	Page
-	Lessons []*Entry
+	Lessons  []*Entry       // every lesson, newest first
+	Groups   []LessonGroup  // near-duplicate lessons together, newest first
+	Repeated []*LessonGroup // the groups of lessons learned more than once, most often first
+}
+
+// LessonGroup is one lesson and the entries that taught it, in the words
+// of the newest.
+type LessonGroup struct {
+	ID      string
+	Lesson  template.HTML
+	Text    string   // the lesson as plain text
+	Count   int      // entries that taught it
+	Entries []*Entry // newest first, at most a few
+	More    int      // entries not listed
+}
+
+// SearchPage is /search/; search.js fills in the results of ?q=.
+type SearchPage struct {
+	Page
+	Entries int // entries in the index
+}
+
+// ErrorsPage lists the error messages the log has met, grouped by
+// signature, most often met first.
+type ErrorsPage struct {
+	Page
+	Groups  []ErrorGroup
+	Total   int // groups on every page
+	Entries int // entries with an error
+	Pager   Pager
+}
+
+// ErrorGroup is one error signature and the entries that met it.
+type ErrorGroup struct {
+	ID      string // the anchor, from the signature
+	Message string // as the newest entry wrote it
+	Count   int
+	Seen    []ErrorSeen // newest first, at most a few
+	More    int         // entries not listed
+	MoreURL string      // a search for the message
+}
+
+// ErrorSeen is an entry that met an error.
+type ErrorSeen struct {
+	Entry   *Entry
+	Fix     string // URL of the entry's fix, "" when it has no such section
+	Message string // the entry's wording, when it differs from the group's
 }
 
 // NotFoundPage is the 404 page.

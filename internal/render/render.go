@@ -18,7 +18,7 @@ import (
 )
 
 // Pages are the page templates.
-var Pages = []string{"home.html", "log.html", "entry.html", "term.html", "terms.html", "archive.html", "lessons.html", "404.html"}
+var Pages = []string{"home.html", "log.html", "entry.html", "term.html", "terms.html", "archive.html", "lessons.html", "404.html", "search.html", "errors.html"}
 
 // Templates are the compiled page templates.
 type Templates struct {

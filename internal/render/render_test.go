@@ -75,9 +75,18 @@ func pages() map[string]any {
 		"term.html":    &TermPage{Page: page(evil), Heading: evil, What: "tag", Entries: []*Entry{e}, Kinds: []Link{{Label: "Broke", Count: 1}}, First: date, Last: date},
 		"terms.html":   &TermsPage{Page: page(evil), Heading: evil, What: "tag", Terms: []Link{{Label: evil, URL: "/tags/t/", Count: 1}}},
 		"archive.html": &ArchivePage{Page: page("Archive"), Years: []ArchiveYear{{Year: 2026, Entries: 1, Months: []ArchiveMonth{{Name: "March", Entries: []*Entry{e}}}}}},
-		"lessons.html": &LessonsPage{Page: page("Lessons"), Lessons: []*Entry{e}},
-		"404.html":     &NotFoundPage{Page: page("Page not found"), Latest: []*Entry{e}},
+		"lessons.html": lessons(page("Lessons"), e),
+		"search.html":  &SearchPage{Page: page(evil), Entries: 1},
+		"errors.html": &ErrorsPage{Page: page("Errors"), Total: 1, Entries: 1, Groups: []ErrorGroup{{ID: "e1", Message: evil, Count: 7,
+			Seen: []ErrorSeen{{Entry: e, Fix: "/log/e/#fix", Message: evil}}, More: 6, MoreURL: "/search/?q=x"}}},
+		"404.html": &NotFoundPage{Page: page("Page not found"), Latest: []*Entry{e}},
 	}
+}
+
+func lessons(p Page, e *Entry) *LessonsPage {
+	lp := &LessonsPage{Page: p, Lessons: []*Entry{e}, Groups: []LessonGroup{{ID: "lesson-e", Lesson: e.Lesson, Text: e.LessonText, Count: 3, Entries: []*Entry{e}, More: 2}}}
+	lp.Repeated = []*LessonGroup{&lp.Groups[0]}
+	return lp
 }
 
 // Every page renders with its typed data, and untrusted text in it comes

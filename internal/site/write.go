@@ -211,16 +211,14 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		}
 	}
 
-	// Archive, lessons, 404.
+	// Archive, 404; lessons, errors and search (search.go).
 	page("/archive/", "archive.html", &render.ArchivePage{Page: b.page("Archive", "Every entry by year and month.", "/archive/", "archive"), Years: archive(all)})
-	var lessons []*render.Entry
-	for _, v := range all {
-		if v.Lesson != "" {
-			lessons = append(lessons, lessonView(v))
-		}
-	}
-	page("/lessons/", "lessons.html", &render.LessonsPage{Page: b.page("Lessons", "Every lesson this log taught, linked to its entry.", "/lessons/", "lessons"), Lessons: lessons})
 	page("/404.html", "404.html", &render.NotFoundPage{Page: b.page("Page not found", "", "/404.html", ""), Latest: all[:min(5, len(all))]})
+	known, err := b.knowledge(ctx, pageJob)
+	if err != nil {
+		return err
+	}
+	jobs = append(jobs, known...)
 
 	if aliases := redirectsFile(b, entries); aliases != nil {
 		jobs = append(jobs, job{out: "_redirects", by: "the aliases' _redirects", rank: rankAlias,

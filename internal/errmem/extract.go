@@ -1,0 +1,129 @@
+package errmem
+
+import (
+	"regexp"
+	"strings"
+)
+
+// MaxLines is the most error lines Lines returns: a CI log with
+// thousands of failures is about its first few.
+const MaxLines = 20
+
+var (
+	// errorWordRe finds the words that make a line an error line.
+	errorWordRe = regexp.MustCompile(`(?i:\b(?:errors?|err!?|errno|exceptions?|fatal|panic(?:ked)?|fail(?:ed|ure|s)?|refused|denied|cannot|can't|could ?n[o']t|unable|invalid|not found|no such|time[ds]? ?out|killed|oomkilled|segfault|segmentation fault|abort(?:ed)?|crash(?:ed|loopbackoff)?|back-?off|unexpected|undefined|deadlock|exceeded|unreachable|rejected|forbidden|unauthorized|violat(?:es|ion)|mismatch|missing|broken pipe|too many|out of memory|overflow|conflict|traceback|uncaught|unhandled|expired|corrupt(?:ed)?|is not valid|does not exist|not allowed|already in use)\b)|\bE[A-Z]{4,}\b|(?i:\bexit (?:code|status):? *[1-9])|\b\w*(?:Error|Exception)\b`)
+	// benignRe marks lines a logger says are not errors.
+	benignRe = regexp.MustCompile(`(?i)^\S*\s*(?:\[?(?:info|debug|trace|notice)\]?:?\s|level=(?:info|debug|trace)\b)|\s(?:INFO|DEBUG|TRACE)\s`)
+	// frameRe matches lines of a stack trace, which repeat the error's
+	// place rather than say what it is.
+	frameRe = regexp.MustCompile(`^\s+at\s|^\s*File ".*", line \d+|^\s*\S+\.(?:go|rs|c|cc|cpp|py|rb|java|kt|js|ts):\d+(?::\d+)?\s*(?:\+0x[0-9a-f]+)?$|^goroutine \d+ \[|^\s*\.\.\. \d+ more|^\s*#\d+\s+0x[0-9a-f]+|^\s*\d+: 0x[0-9a-f]+|^\s*-->\s|^\s*\|\s*$|^\s*\d+\s*\|`)
+	// promptRe matches a shell prompt line in a console block.
+	promptRe = regexp.MustCompile(`^\s*(?:\$|#|>|PS [^>]*>)\s`)
+	// ciPrefixRe is the timestamp a CI runner puts before every line.
+	ciPrefixRe = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\s`)
+)
+
+// Lines returns the error lines of a pasted log or CI output, in order,
+// one per signature, at most MaxLines: the lines that name an error
+// (error, failed, refused, ECONNREFUSED, TypeError, exit code 1, …),
+// without stack frames, shell prompts and lines a logger marked INFO or
+// DEBUG. Text of one line is returned as it is, whatever it says: it is
+// what someone typed. When no line looks like an error, the last lines
+// are returned, since a failing command ends with its failure.
+func Lines(text string) []string {
+	lines := splitLines(text)
+	if len(lines) == 1 {
+		return lines
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lines {
+		if !isErrorLine(l) {
+			continue
+		}
+		sig := Normalize(l)
+		if seen[sig] {
+			continue
+		}
+		seen[sig] = true
+		out = append(out, l)
+		if len(out) == MaxLines {
+			break
+		}
+	}
+	if len(out) == 0 && len(lines) > 0 {
+		out = lines[max(0, len(lines)-3):]
+	}
+	return out
+}
+
+// FromBlock returns the error messages of a fenced block in an entry.
+// A block tagged error or stacktrace is an error by its author's word:
+// when none of its lines looks like one, its first line is the message.
+// A log or console block holds other output too, so only its error
+// lines count.
+func FromBlock(text, lang string) []string {
+	lines := splitLines(text)
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lines {
+		if !isErrorLine(l) {
+			continue
+		}
+		if sig := Normalize(l); !seen[sig] {
+			seen[sig] = true
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 && len(lines) > 0 {
+		switch strings.ToLower(lang) {
+		case "log", "console":
+		default:
+			out = lines[:1]
+		}
+	}
+	return out
+}
+
+// splitLines returns the non-blank lines of text without colour codes,
+// CI timestamps and trailing white space, each cut to 500 bytes.
+func splitLines(text string) []string {
+	var out []string
+	for l := range strings.SplitSeq(text, "\n") {
+		l = ansiRe.ReplaceAllString(l, "")
+		l = ciPrefixRe.ReplaceAllString(l, "")
+		l = strings.TrimRight(l, " \t\r")
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if len(l) > 500 {
+			l = cut(l, 500)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func isErrorLine(l string) bool {
+	if frameRe.MatchString(l) || promptRe.MatchString(l) {
+		return false
+	}
+	if strings.HasPrefix(strings.TrimSpace(l), "Traceback (most recent call last)") {
+		return false
+	}
+	if benignRe.MatchString(l) {
+		return false
+	}
+	return errorWordRe.MatchString(l)
+}
+
+// cut shortens s to at most n bytes, at a character boundary.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,348 @@
+// Package search writes the static search index of a log: an inverted
+// index cut into shards by term, which the theme's search.js loads a few
+// at a time, and one small file per document with the text that
+// snippets and exact phrases are read from.
+//
+// The files, relative to the index folder:
+//
+//	index.json       the manifest: format version, number of documents, the
+//	                 stop words, and the first term of every shard with its
+//	                 file name (binary search finds the shard of a term)
+//	s/<hash>.json    a shard: {"t": [terms, sorted], "p": [postings]}; the
+//	                 name is a hash of the content, so a shard that did not
+//	                 change keeps its name and caches forever
+//	d/<k>/<i>.json   document i (k = i/1000): URL, title, date, kind,
+//	                 project and plain text, for the result list
+//
+// A term's postings are the documents it occurs in, ascending, as
+// comma-separated base-36 numbers: (gap from the previous document << 3)
+// | weight, where the weight (1–7) grows with where the term occurs
+// (title 4, summary, errors, lesson, tags and project 2, body 1–3 by
+// count). Documents are numbered in the order they are given; give the
+// oldest first and numbers stay put as the log grows.
+//
+// Words and Terms are the tokeniser, shared with search.js; package
+// docs in docs/search.md say why it splits the way it does.
+package search
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Version is the index format; search.js refuses another.
+const Version = 1
+
+// Doc is a document as the index sees it.
+type Doc struct {
+	URL       string
+	Title     string
+	Date      time.Time
+	Kind      string // "broke", …
+	KindLabel string // "Broke", …
+	Project   string
+	Tags      []string
+	Summary   string
+	Errors    []string // error messages from front matter
+	Lesson    string
+	Body      string // plain text
+}
+
+// Options tune the index.
+type Options struct {
+	ShardSize int // target size of a shard in bytes; 24 KiB when 0
+	TextLimit int // bytes of text kept per document for snippets; 20,000 when 0
+}
+
+// File is one file of the index, named relative to the index folder.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Index is a built index.
+type Index struct {
+	docs  int
+	terms map[string]*postings
+	opts  Options
+}
+
+type postings struct {
+	buf  []byte // uvarint((gap << 3) | weight) per document
+	last int
+	df   int
+}
+
+// Build indexes n documents; doc(i) returns document i, and is called
+// once for each, from several goroutines. Documents are tokenised on
+// every core, in batches, and merged in order. Build stops early with
+// ctx's error when ctx is done.
+func Build(ctx context.Context, n int, doc func(i int) Doc, opts Options) (*Index, error) {
+	if opts.ShardSize == 0 {
+		opts.ShardSize = 24 << 10
+	}
+	if opts.TextLimit == 0 {
+		opts.TextLimit = 20000
+	}
+	ix := &Index{docs: n, terms: map[string]*postings{}, opts: opts}
+	const batch = 256
+	workers := runtime.GOMAXPROCS(0)
+	weights := make([][]termWeight, batch)
+	for lo := 0; lo < n; lo += batch {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		hi := min(lo+batch, n)
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range min(workers, hi-lo) {
+			wg.Go(func() {
+				for i := range next {
+					weights[i-lo] = docTerms(doc(i))
+				}
+			})
+		}
+		for i := lo; i < hi; i++ {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for i := lo; i < hi; i++ {
+			for _, tw := range weights[i-lo] {
+				p := ix.terms[tw.term]
+				if p == nil {
+					p = &postings{last: -1}
+					ix.terms[tw.term] = p
+				}
+				gap := i - p.last
+				if p.last < 0 {
+					gap = i
+				}
+				p.buf = binary.AppendUvarint(p.buf, uint64(gap)<<3|uint64(tw.weight))
+				p.last = i
+				p.df++
+			}
+			weights[i-lo] = nil
+		}
+	}
+	return ix, nil
+}
+
+type termWeight struct {
+	term   string
+	weight int
+}
+
+// docTerms returns the terms of d with their weights, sorted by term.
+func docTerms(d Doc) []termWeight {
+	w := map[string]int{}
+	add := func(text string, weight int) {
+		for _, t := range Terms(text) {
+			w[t] += weight
+		}
+	}
+	add(d.Title, 4)
+	add(d.Summary, 2)
+	add(d.Lesson, 2)
+	add(d.Project, 2)
+	for _, s := range d.Errors {
+		add(s, 2)
+	}
+	for _, s := range d.Tags {
+		add(s, 2)
+	}
+	counts := map[string]int{}
+	for _, word := range Words(d.Body) {
+		for _, t := range append([]string{word.Text}, word.Parts...) {
+			if !Stop[t] {
+				counts[t]++
+			}
+		}
+	}
+	for t, c := range counts {
+		switch {
+		case c >= 4:
+			w[t] += 3
+		case c >= 2:
+			w[t] += 2
+		default:
+			w[t]++
+		}
+	}
+	out := make([]termWeight, 0, len(w))
+	for t, v := range w {
+		out = append(out, termWeight{t, min(v, 7)})
+	}
+	slices.SortFunc(out, func(a, b termWeight) int { return strings.Compare(a.term, b.term) })
+	return out
+}
+
+// Docs is the number of documents.
+func (ix *Index) Docs() int { return ix.docs }
+
+// Terms is the number of distinct terms.
+func (ix *Index) Terms() int { return len(ix.terms) }
+
+// manifest is index.json.
+type manifest struct {
+	Version int      `json:"v"`
+	Docs    int      `json:"n"`
+	Stop    []string `json:"stop"`
+	First   []string `json:"first"`  // first term of each shard
+	Shards  []string `json:"shards"` // file names, relative to the index folder
+}
+
+type shard struct {
+	Terms    []string `json:"t"`
+	Postings []string `json:"p"`
+}
+
+// Files returns the manifest and the shards, manifest first.
+func (ix *Index) Files() []File {
+	terms := make([]string, 0, len(ix.terms))
+	for t := range ix.terms {
+		terms = append(terms, t)
+	}
+	// search.js compares strings by UTF-16 code units; sort the same way
+	// so its binary search agrees.
+	slices.SortFunc(terms, compareUTF16)
+	m := manifest{Version: Version, Docs: ix.docs, Stop: stopList(), First: []string{}, Shards: []string{}}
+	var files []File
+	var cur shard
+	size := 0
+	flush := func() {
+		if len(cur.Terms) == 0 {
+			return
+		}
+		data := encodeJSON(cur)
+		sum := sha256.Sum256(data)
+		name := fmt.Sprintf("s/%x.json", sum[:6])
+		m.First = append(m.First, cur.Terms[0])
+		m.Shards = append(m.Shards, name)
+		files = append(files, File{Name: name, Data: data})
+		cur, size = shard{}, 0
+	}
+	var sb strings.Builder
+	for _, t := range terms {
+		p := ix.terms[t]
+		sb.Reset()
+		buf := p.buf
+		for len(buf) > 0 {
+			v, n := binary.Uvarint(buf)
+			buf = buf[n:]
+			if sb.Len() > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteString(strconv.FormatUint(v, 36))
+		}
+		cur.Terms = append(cur.Terms, t)
+		cur.Postings = append(cur.Postings, sb.String())
+		size += len(t) + sb.Len() + 6
+		if size >= ix.opts.ShardSize {
+			flush()
+		}
+	}
+	flush()
+	return append([]File{{Name: "index.json", Data: encodeJSON(m)}}, files...)
+}
+
+func stopList() []string {
+	var s []string
+	for w := range Stop {
+		s = append(s, w)
+	}
+	slices.Sort(s)
+	return s
+}
+
+// compareUTF16 orders strings as JavaScript does: by UTF-16 code units.
+func compareUTF16(a, b string) int {
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			return slices.Compare(utf16.Encode([]rune{ra}), utf16.Encode([]rune{rb}))
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return len(a) - len(b)
+}
+
+// fragment is one document's file.
+type fragment struct {
+	URL       string `json:"u"`
+	Title     string `json:"t"`
+	Date      string `json:"d"`  // 2026-03-14
+	DateLabel string `json:"dl"` // 14 Mar 2026
+	Kind      string `json:"k"`
+	KindLabel string `json:"kl"`
+	Project   string `json:"p,omitempty"`
+	Text      string `json:"x"`
+}
+
+// FragmentName is the file of document i, relative to the index folder.
+func FragmentName(i int) string {
+	return "d/" + strconv.Itoa(i/1000) + "/" + strconv.Itoa(i) + ".json"
+}
+
+// Fragment returns the file of d: what a result shows, and the text its
+// snippet and exact phrases are read from (the summary, error messages
+// the body does not already hold, the body and the lesson, cut at
+// Options.TextLimit bytes).
+func Fragment(d Doc, opts Options) []byte {
+	if opts.TextLimit == 0 {
+		opts.TextLimit = 20000
+	}
+	var text strings.Builder
+	line := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			text.WriteString(s)
+			text.WriteByte('\n')
+		}
+	}
+	line(d.Summary)
+	for _, e := range d.Errors {
+		if !strings.Contains(d.Body, e) {
+			line(e)
+		}
+	}
+	line(d.Body)
+	line(d.Lesson)
+	x := strings.TrimSpace(text.String())
+	if len(x) > opts.TextLimit {
+		cut := opts.TextLimit
+		for cut > 0 && !utf8.RuneStart(x[cut]) {
+			cut--
+		}
+		x = x[:cut]
+	}
+	f := fragment{URL: d.URL, Title: d.Title, Kind: d.Kind, KindLabel: d.KindLabel, Project: d.Project, Text: x}
+	if !d.Date.IsZero() {
+		f.Date, f.DateLabel = d.Date.Format("2006-01-02"), d.Date.Format("2 Jan 2006")
+	}
+	return encodeJSON(f)
+}
+
+// encodeJSON encodes v without HTML escapes: the files are fetched and
+// parsed, never put into a page as markup.
+func encodeJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(err) // only strings and numbers: cannot fail
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}

@@ -1,0 +1,194 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Word is one token of text as written ("ERR_CONNECTION_REFUSED",
+// "127.0.0.1:3306"), lowercased, with the parts it is made of ("err",
+// "connection", "refused"). Both are findable: the word as a whole and
+// each part on its own.
+type Word struct {
+	Text  string
+	Parts []string // empty when the word has no smaller parts
+}
+
+// joiners are the punctuation characters that stay inside a word:
+// foo_bar, sharp-linux-x64.node, 127.0.0.1:3306, C++, C#, me@host.
+// The strong ones separate the big parts of a word (net::ERR_X,
+// import.meta.env, sharp-linux-x64.node); "-" and "_" separate the small
+// parts within them.
+const (
+	joiners = "_-.:+#@"
+	strong  = ".:+#@"
+)
+
+// trailing are the joiners dropped from the end of a word: they end
+// sentences ("ECONNREFUSED."), labels ("error:") and ranges ("pre-").
+// "+", "#" and "_" stay, for C++, C# and __init__.
+const trailing = ".:-@"
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)
+}
+
+func isJoiner(r rune) bool { return r < utf8.RuneSelf && strings.IndexByte(joiners, byte(r)) >= 0 }
+
+// Words splits text into words. The rules, which search.js repeats for
+// queries (a browser test keeps the two in step):
+//
+//  1. A word is a run of letters, digits, marks and the joiners _ - . : + # @.
+//     Everything else (spaces, quotes, brackets, slashes, commas) ends it.
+//  2. Joiners . : - _ @ at its end are dropped.
+//  3. A run with no letter or digit is skipped; a word is lowercased.
+//  4. Its parts are, first, what is left between the strong joiners
+//     . : + # @, except that a "." between two digits does not split
+//     (127.0.0.1, 1.2.3); then, within each of those, what is left between
+//     "-" and "_" and where camelCase changes (getElementById → get,
+//     element, by, id). So net::ERR_CONNECTION_REFUSED has the parts net,
+//     err_connection_refused, err, connection and refused.
+//  5. Words and parts of a single character are dropped (the "c" of C++
+//     would match every C), and so are parts equal to the word; a part
+//     is listed once, where it first appears.
+func Words(text string) []Word {
+	var words []Word
+	i := 0
+	for i < len(text) {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) && !isJoiner(r) {
+			i += n
+			continue
+		}
+		j := i
+		for j < len(text) {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			if !isWordRune(r) && !isJoiner(r) {
+				break
+			}
+			j += n
+		}
+		raw := strings.TrimRight(text[i:j], trailing)
+		i = j
+		if w, ok := word(raw); ok {
+			words = append(words, w)
+		}
+	}
+	return words
+}
+
+func word(raw string) (Word, bool) {
+	if !strings.ContainsFunc(raw, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
+		return Word{}, false
+	}
+	w := Word{Text: strings.ToLower(raw)}
+	if utf8.RuneCountInString(w.Text) < 2 {
+		return Word{}, false
+	}
+	add := func(p string) {
+		p = strings.ToLower(p)
+		if utf8.RuneCountInString(p) >= 2 && p != w.Text && !contains(w.Parts, p) {
+			w.Parts = append(w.Parts, p)
+		}
+	}
+	for _, big := range segments(raw, strong) {
+		add(big)
+		for _, small := range segments(big, "-_") {
+			for _, p := range camel(small) {
+				add(p)
+			}
+		}
+	}
+	return w, true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// segments splits a word at the separators in seps, keeping a "."
+// between digits.
+func segments(s, seps string) []string {
+	var out []string
+	start := 0
+	prev := rune(-1)
+	for i, r := range s {
+		if r >= utf8.RuneSelf || strings.IndexByte(seps, byte(r)) < 0 {
+			prev = r
+			continue
+		}
+		if r == '.' && unicode.IsDigit(prev) {
+			if next, _ := utf8.DecodeRuneInString(s[i+1:]); unicode.IsDigit(next) {
+				prev = r
+				continue
+			}
+		}
+		if i > start {
+			out = append(out, s[start:i])
+		}
+		start = i + 1
+		prev = r
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// camel splits a segment where its case changes: before an upper-case
+// letter that follows a lower-case one (getElement → get, Element), and
+// before the last of a run of upper-case letters that is followed by a
+// lower-case one (HTTPServer → HTTP, Server).
+func camel(s string) []string {
+	rs := []rune(s)
+	var out []string
+	start := 0
+	for k := 1; k < len(rs); k++ {
+		lowerUpper := unicode.IsLower(rs[k-1]) && unicode.IsUpper(rs[k])
+		acronymEnd := k+1 < len(rs) && unicode.IsUpper(rs[k-1]) && unicode.IsUpper(rs[k]) && unicode.IsLower(rs[k+1])
+		if lowerUpper || acronymEnd {
+			out = append(out, string(rs[start:k]))
+			start = k
+		}
+	}
+	return append(out, string(rs[start:]))
+}
+
+// Terms returns the distinct index terms of text, words and parts, in
+// the order they first appear, without stop words.
+func Terms(text string) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(t string) {
+		if !seen[t] && !Stop[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	for _, w := range Words(text) {
+		add(w.Text)
+		for _, p := range w.Parts {
+			add(p)
+		}
+	}
+	return out
+}
+
+// Stop are words too common in English prose to be worth an index entry.
+// Words that change the meaning of an error ("not", "no", "cannot") are
+// kept. The list is written into the index, so search.js uses the same.
+var Stop = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an and are as at be been but by for from had has have he her his i if in
+		into is it its me my of on or our she so than that the their them then there these they this those to
+		was we were which while who will with would you your`) {
+		Stop[w] = true
+	}
+}

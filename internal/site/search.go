@@ -1,0 +1,223 @@
+package site
+
+// What the log knows about itself: the search index, the error memory
+// and the lessons digest. What gets written:
+//
+//	/search/                    the search page; search.js fills in ?q=
+//	/search/index.json, s/, d/  the index (see package search)
+//	/assets/search.<hash>.js    the script behind every page's search box
+//	/errors/, /errors/page/N/   every error message met, grouped by signature
+//	/errors/errors.tsv          the error memory `shiplog seen` reads
+//	/lessons/                   every lesson, near-duplicates together
+//
+// All of it is read from the rendered entries, once: each body is scanned
+// for its text, its error blocks and the heading of its fix.
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"html"
+	"regexp"
+	"strings"
+
+	"github.com/shiplog/shiplog/internal/content"
+	"github.com/shiplog/shiplog/internal/errmem"
+	"github.com/shiplog/shiplog/internal/render"
+	"github.com/shiplog/shiplog/internal/search"
+)
+
+// searchDir is the index's folder in the output.
+const searchDir = "search/"
+
+// knowledge queues the pages and files of the search, the error memory
+// and the lessons.
+func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string, data any) job) ([]job, error) {
+	// The index numbers entries oldest first, so numbers stay put as
+	// the log grows.
+	entries := b.log.Entries
+	n := len(entries)
+	at := func(i int) *content.Entry { return entries[n-1-i] }
+	scans := make([]scanFacts, n)
+	opts := search.Options{}
+	ix, err := search.Build(ctx, n, func(i int) search.Doc {
+		e := at(i)
+		scan := scanBody(string(b.views[e].Body))
+		scans[n-1-i] = scanFacts{errors: scan.Errors, fix: scan.Fix}
+		return b.searchDoc(e, scan.Text)
+	}, opts)
+	if err != nil {
+		return nil, err
+	}
+
+	js := b.files.Get("search.js")
+	sum := sha256.Sum256(js)
+	jsName := fmt.Sprintf("assets/search.%x.js", sum[:5])
+	b.site.SearchJS = b.url("/" + jsName)
+	b.site.Search = b.url("/" + searchDir)
+
+	mem, byEntry := b.memory(scans)
+	jobs := b.errorPages(pageJob, mem, byEntry, scans)
+	jobs = append(jobs, job{out: memoryFile, by: "the error memory", run: func() ([]byte, error) { return errmem.Write(mem), nil }})
+	jobs = append(jobs, pageJob("/lessons/", "lessons.html", b.lessonsPage()))
+
+	jobs = append(jobs, job{out: jsName, by: "the theme", run: func() ([]byte, error) { return js, nil }})
+	jobs = append(jobs, pageJob("/"+searchDir, "search.html", &render.SearchPage{
+		Page:    b.page("Search", "Search every entry of the log.", "/"+searchDir, "search"),
+		Entries: n,
+	}))
+	for _, f := range ix.Files() {
+		jobs = append(jobs, job{out: searchDir + f.Name, by: "the search index", run: func() ([]byte, error) { return f.Data, nil }})
+	}
+	for i := range n {
+		e := at(i)
+		jobs = append(jobs, job{out: searchDir + search.FragmentName(i), by: "the search index", src: e.Path, run: func() ([]byte, error) {
+			return search.Fragment(b.searchDoc(e, scanBody(string(b.views[e].Body)).Text), opts), nil
+		}})
+	}
+	return jobs, nil
+}
+
+// scanFacts is what the error memory keeps of a body's scan.
+type scanFacts struct {
+	errors []errorBlock
+	fix    string
+}
+
+func (b *builder) searchDoc(e *content.Entry, text string) search.Doc {
+	v := b.views[e]
+	return search.Doc{
+		URL:       v.URL,
+		Title:     e.Title,
+		Date:      e.Date,
+		Kind:      e.Kind,
+		KindLabel: v.KindLabel,
+		Project:   e.Project,
+		Tags:      e.Tags,
+		Summary:   e.Summary,
+		Errors:    e.Errors,
+		Lesson:    v.LessonText,
+		Body:      text,
+	}
+}
+
+// bodyScan is what the search and the error memory read from a body.
+type bodyScan struct {
+	Text   string       // the text, a line per block
+	Errors []errorBlock // the error blocks, in order
+	Fix    string       // the id of the heading of the fix, "" when none
+}
+
+type errorBlock struct{ Lang, Text string }
+
+// fixRe names the heading of an entry's fix.
+var fixRe = regexp.MustCompile(`(?i)\b(?:fix|fixed|fixing|the fix|solution|solved|resolution|resolved|workaround)\b`)
+
+// blockTags end a line of text.
+var blockTags = map[string]bool{
+	"p": true, "div": true, "li": true, "ul": true, "ol": true, "pre": true, "blockquote": true,
+	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "br": true, "hr": true,
+	"tr": true, "td": true, "th": true, "table": true, "figure": true, "figcaption": true,
+	"dt": true, "dd": true, "section": true, "aside": true,
+}
+
+// scanBody reads a body rendered by package markdown. It is not a
+// general HTML parser: it relies on what that renderer writes (attribute
+// values never hold a raw ">", error blocks are <div class="code
+// code-error" data-lang="…"> around one <code>, headings carry their id).
+func scanBody(h string) bodyScan {
+	var s bodyScan
+	var text, block, heading strings.Builder
+	var inError, inCode, inHeading bool
+	var lang, headingID string
+	write := func(seg string) {
+		if strings.IndexByte(seg, '&') >= 0 {
+			seg = html.UnescapeString(seg)
+		}
+		text.WriteString(seg)
+		if inCode {
+			block.WriteString(seg)
+		}
+		if inHeading {
+			heading.WriteString(seg)
+		}
+	}
+	for i := 0; i < len(h); {
+		if h[i] != '<' {
+			j := strings.IndexByte(h[i:], '<')
+			if j < 0 {
+				j = len(h) - i
+			}
+			write(h[i : i+j])
+			i += j
+			continue
+		}
+		if strings.HasPrefix(h[i:], "<!--") {
+			j := strings.Index(h[i:], "-->")
+			if j < 0 {
+				break
+			}
+			i += j + 3
+			continue
+		}
+		j := strings.IndexByte(h[i:], '>')
+		if j < 0 {
+			break
+		}
+		tag := h[i+1 : i+j]
+		i += j + 1
+		closing := strings.HasPrefix(tag, "/")
+		name := strings.ToLower(strings.TrimPrefix(tag, "/"))
+		if k := strings.IndexAny(name, " \t\n/"); k >= 0 {
+			name = name[:k]
+		}
+		if (name == "script" || name == "style") && !closing {
+			end := strings.Index(strings.ToLower(h[i:]), "</"+name)
+			if end < 0 {
+				break
+			}
+			i += end
+			continue
+		}
+		switch {
+		case name == "div" && !closing && strings.Contains(tag, "code-error"):
+			inError, lang = true, attr(tag, "data-lang")
+		case name == "code" && inError:
+			if closing {
+				s.Errors = append(s.Errors, errorBlock{Lang: lang, Text: block.String()})
+				block.Reset()
+				inError, inCode = false, false
+			} else {
+				inCode = true
+			}
+		case len(name) == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6':
+			if !closing {
+				inHeading, headingID = true, attr(tag, "id")
+				heading.Reset()
+			} else if inHeading {
+				inHeading = false
+				if s.Fix == "" && headingID != "" && fixRe.MatchString(heading.String()) {
+					s.Fix = headingID
+				}
+			}
+		}
+		if blockTags[name] {
+			text.WriteByte('\n')
+		}
+	}
+	s.Text = strings.TrimSpace(text.String())
+	return s
+}
+
+// attr returns the value of attribute name in a tag's text.
+func attr(tag, name string) string {
+	i := strings.Index(tag, " "+name+`="`)
+	if i < 0 {
+		return ""
+	}
+	v := tag[i+len(name)+3:]
+	if j := strings.IndexByte(v, '"'); j >= 0 {
+		v = v[:j]
+	}
+	return html.UnescapeString(v)
+}
