@@ -111,7 +111,7 @@ func TestMakeDamaged(t *testing.T) {
 		if err != nil {
 			continue // caught from the header already: fine too
 		}
-		if _, err := Make(tt.data, info, PlanFor(info, Settings{}).All()); err == nil {
+		if _, err := Make(tt.data, info, PlanFor(info, Settings{}).All(), nil); err == nil {
 			t.Errorf("Make(%s) of a damaged file succeeded", tt.name)
 		}
 	}
@@ -224,7 +224,7 @@ func TestMakeVariants(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := PlanFor(info, Settings{})
-	made, err := Make(src, info, plan.All())
+	made, err := Make(src, info, plan.All(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,13 +244,26 @@ func TestMakeVariants(t *testing.T) {
 			t.Errorf("%s: made %d×%d (%v)", s, cfg.Width, cfg.Height, err)
 		}
 	}
-	again, err := Make(src, info, plan.All())
+	again, err := Make(src, info, plan.All(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range made {
-		if !bytes.Equal(made[i], again[i]) {
-			t.Errorf("%s: not the same bytes twice", plan.All()[i])
+	// Made alone (as when the cache lacks only that one), each spec gives
+	// the same bytes as made with the rest.
+	for i, s := range plan.All() {
+		want := make([]bool, len(plan.All()))
+		want[i] = true
+		alone, err := Make(src, info, plan.All(), want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(made[i], again[i]) || !bytes.Equal(made[i], alone[i]) {
+			t.Errorf("%s: not the same bytes every time", s)
+		}
+		for k := range alone {
+			if k != i && alone[k] != nil {
+				t.Errorf("%s made alone also made %s", s, plan.All()[k])
+			}
 		}
 	}
 }

@@ -17,9 +17,11 @@ import (
 
 // The encoder, chosen by measurement (see docs/images.md):
 //
-//   - resizing with golang.org/x/image/draw's Catmull-Rom kernel, each
-//     width scaled from the next wider one (a cascade: 2400→1600→960→480
-//     costs about a third of scaling each from the original);
+//   - resizing with a Catmull-Rom cubic in 8-bit fixed point (resample,
+//     the kernel of golang.org/x/image/draw's CatmullRom at a third of its
+//     time), each width scaled from the next wider one (a cascade:
+//     2400→1600→960→480 costs far less than scaling each from the
+//     original);
 //   - WebP with github.com/gen2brain/webp, which runs libwebp compiled to
 //     WebAssembly under wazero: pure Go, no cgo. Method 2 of libwebp's
 //     0–6 speed/size scale: at the same quality setting it gives the same
@@ -35,7 +37,7 @@ func encoderID() string {
 	if webp.Dynamic() == nil {
 		lib = "system" // gen2brain/webp found a libwebp.so and uses it instead
 	}
-	return fmt.Sprintf("v1 webp-0.5.5-%s-m%d catmullrom-cascade jpeg-std png-std", lib, webpMethod)
+	return fmt.Sprintf("v1 webp-0.5.5-%s-m%d resample-catmullrom-1-cascade jpeg-std png-std", lib, webpMethod)
 }
 
 // Decode decodes data, an image in info.Format, and turns it upright by
@@ -69,8 +71,12 @@ func Decode(data []byte, info Info) (img *image.RGBA, err error) {
 	return orient(rgba, info.Orientation), nil
 }
 
-// Make decodes data once and returns the bytes of each spec, in order.
-func Make(data []byte, info Info, specs []Spec) ([][]byte, error) {
+// Make decodes data once and returns the bytes of each spec, in order;
+// with want, only of the specs where want is true (the others are nil).
+// The specs must be a whole plan's (Plan.All), wanted or not: each width
+// is scaled from the next wider one among them, so what a spec makes
+// does not depend on which others are made with it.
+func Make(data []byte, info Info, specs []Spec, want []bool) ([][]byte, error) {
 	if info.Passthrough() {
 		return nil, fmt.Errorf("%s images are published as they are", info.Format)
 	}
@@ -78,30 +84,36 @@ func Make(data []byte, info Info, specs []Spec) ([][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Encode(img, specs)
+	return Encode(img, specs, want)
 }
 
-// Encode scales img to each spec and encodes it. Widths are made widest
-// first, each from the next wider one.
-func Encode(img *image.RGBA, specs []Spec) ([][]byte, error) {
-	scaled := map[[2]int]*image.RGBA{}
-	source := img
+// Encode scales img to each spec and encodes those wanted (all when want
+// is nil). Sizes are made widest first, each from the next wider one.
+func Encode(img *image.RGBA, specs []Spec, want []bool) ([][]byte, error) {
 	order := make([]int, len(specs))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(specs[b].Width, specs[a].Width) })
-	out := make([][]byte, len(specs))
-	for _, i := range order {
-		s := specs[i]
-		size := [2]int{s.Width, s.Height}
-		m, ok := scaled[size]
-		if !ok {
-			m = scale(source, s.Width, s.Height)
-			scaled[size] = m
-			source = m
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(specs[b].Width, specs[a].Width), cmp.Compare(specs[b].Height, specs[a].Height))
+	})
+	// The widest size still to be encoded: narrower ones are not scaled
+	// past it needlessly.
+	last := -1
+	for k, i := range order {
+		if want == nil || want[i] {
+			last = k
 		}
-		data, err := encode(m, s)
+	}
+	out := make([][]byte, len(specs))
+	source := img
+	for _, i := range order[:last+1] {
+		s := specs[i]
+		source = scale(source, s.Width, s.Height)
+		if want != nil && !want[i] {
+			continue
+		}
+		data, err := encode(source, s)
 		if err != nil {
 			return nil, fmt.Errorf("encode %s: %w", s, err)
 		}
@@ -115,9 +127,7 @@ func scale(src *image.RGBA, w, h int) *image.RGBA {
 	if src.Bounds().Dx() == w && src.Bounds().Dy() == h {
 		return src
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
-	return dst
+	return resample(src, w, h)
 }
 
 func encode(m *image.RGBA, s Spec) (data []byte, err error) {

@@ -61,11 +61,12 @@ func (b *builder) useImages(dir, path string, refs []markdown.ImageRef) {
 	}
 }
 
-// imageJob is the work for one source image: the specs the cache lacks.
+// imageJob is the work for one source image: the files of its plan
+// that the cache lacks.
 type imageJob struct {
-	f     *imageFile
-	specs []imaging.Spec
-	keys  []string
+	f    *imageFile
+	want []bool // over f.plan.All()
+	n    int
 }
 
 // makeImages makes every variant the pages show that the cache does not
@@ -86,8 +87,8 @@ func (b *builder) makeImages(ctx context.Context) error {
 
 	var jobs []imageJob
 	for _, f := range files {
-		j := imageJob{f: f}
-		for i, s := range f.plan.All() {
+		j := imageJob{f: f, want: make([]bool, len(f.keys))}
+		for i := range f.keys {
 			b.imageReport.Variants++
 			switch ok, err := im.cache.Has(f.keys[i]); {
 			case ok:
@@ -97,12 +98,12 @@ func (b *builder) makeImages(ctx context.Context) error {
 			case err != nil:
 				return fmt.Errorf("image cache: %w", err)
 			}
-			j.specs = append(j.specs, s)
-			j.keys = append(j.keys, f.keys[i])
+			j.want[i] = true
+			j.n++
 		}
-		if len(j.specs) > 0 {
+		if j.n > 0 {
 			jobs = append(jobs, j)
-			b.imageReport.Made += len(j.specs)
+			b.imageReport.Made += j.n
 		}
 	}
 	cards := b.planCards()
@@ -178,12 +179,15 @@ func (b *builder) makeVariants(j imageJob) error {
 	if err != nil {
 		return err
 	}
-	made, err := imaging.Make(data, j.f.info, j.specs)
+	made, err := imaging.Make(data, j.f.info, j.f.plan.All(), j.want)
 	if err != nil {
 		return err
 	}
 	for i, m := range made {
-		if err := b.images.cache.Put(j.keys[i], m); err != nil {
+		if !j.want[i] {
+			continue
+		}
+		if err := b.images.cache.Put(j.f.keys[i], m); err != nil {
 			return &cacheError{err}
 		}
 	}
