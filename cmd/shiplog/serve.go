@@ -22,7 +22,7 @@ func init() {
 	register(&command{
 		name:    "serve",
 		summary: "Build the site with drafts, serve it on 127.0.0.1 and rebuild on change",
-		usage:   "[DIR] [--port 8080] [--bind 127.0.0.1]",
+		usage:   "[DIR] [--port 8080] [--bind 127.0.0.1] [--drafts=true] [--navigate=true]",
 		example: "shiplog serve example\nshiplog serve --port 0   # pick a free port",
 		run:     runServe,
 	})
@@ -34,6 +34,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	port := fs.Int("port", 8080, "`PORT` to listen on; 0 picks a free one")
 	bind := fs.String("bind", "127.0.0.1", "`ADDRESS` to listen on; anything but loopback exposes drafts to the network")
 	drafts := fs.Bool("drafts", true, "show entries marked draft, with a badge")
+	navigate := fs.Bool("navigate", true, "take open pages to the entry you just saved")
 	pos, code := c.parse(e, fs, args, 1)
 	if code >= 0 {
 		return code
@@ -54,28 +55,33 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if live != nil {
 		handlers = map[string]http.Handler{"/" + ticker.LivePath: live}
 	}
+	// One Builder for the whole session: it keeps the last build and
+	// redoes only what each save affects.
+	builder := site.NewBuilder(site.Options{Src: src, Drafts: *drafts, Serve: true, TickerLive: live != nil})
+	builder.Now = time.Now
 	err := serve.Run(ctx, serve.Options{
-		Src:      src,
-		Bind:     *bind,
-		Port:     *port,
-		Log:      logger,
-		Out:      e.stdout,
-		Handlers: handlers,
-		Ready:    func(string) { startTicker() },
-		Build: func(ctx context.Context, out string) error {
-			rep, err := site.Build(ctx, site.Options{Src: src, Out: out, Drafts: *drafts, Now: time.Now(), Serve: true, TickerLive: live != nil})
+		Src:        src,
+		Bind:       *bind,
+		Port:       *port,
+		Log:        logger,
+		Out:        e.stdout,
+		Handlers:   handlers,
+		NoNavigate: !*navigate,
+		Ready:      func(string) { startTicker() },
+		Build: func(ctx context.Context, changed []string, put func(serve.Sum, []byte) error) (*serve.Output, error) {
+			out, rep, err := builder.Build(ctx, changed, put)
 			if ctx.Err() != nil {
-				return ctx.Err() // stopping; nothing to report
+				return nil, ctx.Err() // stopping; nothing to report
 			}
 			if live != nil && err == nil {
 				live.SetTerms(rep.TickerTerms)
 			}
 			if report(e, rep, err, true) != exitOK {
-				return errors.New(problemText(rep, err))
+				return nil, errors.New(problemText(rep, err))
 			}
-			// The output folder is a temporary one; it means nothing here.
+			// The site lives in the server's store; no folder to name.
 			fmt.Fprintln(e.stdout, strings.Replace(rep.Summary(), " → "+rep.Out, "", 1))
-			return nil
+			return &serve.Output{Files: out.Files, Focus: out.Focus}, nil
 		},
 	})
 	if err != nil {

@@ -31,10 +31,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/shiplog/shiplog/internal/diag"
@@ -75,79 +73,8 @@ type Term struct {
 // Load reads the log rooted at root (an os.Root keeps every read inside
 // the site, symlinks included).
 func Load(root *os.Root, opts Options) (*Log, diag.List) {
-	if opts.Location == nil {
-		opts.Location = time.UTC
-	}
-	if opts.MaxFile == 0 {
-		opts.MaxFile = defaultMaxFile
-	}
-	if opts.MaxFrontMatter == 0 {
-		opts.MaxFrontMatter = defaultMaxFrontMatter
-	}
-	var problems diag.List
-	fsys := root.FS()
-
-	paths, walkProblems := entryPaths(fsys)
-	problems.Add(walkProblems...)
-
-	entries := make([]*Entry, len(paths))
-	results := make([]diag.List, len(paths))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(paths), 1)) {
-		wg.Go(func() {
-			for i := range jobs {
-				entries[i], results[i] = loadEntrySafely(fsys, paths[i], opts)
-			}
-		})
-	}
-	for i := range paths {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	for _, r := range results {
-		problems.Add(r...)
-	}
-
-	log := &Log{}
-	var all []*Entry
-	for _, e := range entries {
-		if e != nil {
-			all = append(all, e)
-		}
-	}
-	problems.Add(checkCollisions(all)...)
-
-	for _, e := range all {
-		switch {
-		case e.Draft && !opts.Drafts:
-			log.Drafts++
-		case !opts.Now.IsZero() && e.Date.After(opts.Now):
-			log.Future++
-		default:
-			log.Entries = append(log.Entries, e)
-		}
-	}
-	slices.SortFunc(log.Entries, func(a, b *Entry) int {
-		return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(a.Path, b.Path))
-	})
-	log.Tags = group(log.Entries, func(e *Entry) []string { return e.Tags })
-	log.Projects = group(log.Entries, func(e *Entry) []string {
-		if e.Project == "" {
-			return nil
-		}
-		return []string{e.Project}
-	})
-
-	home, homeProblems := readFile(fsys, "home.md", opts.MaxFile)
-	switch {
-	case homeProblems == nil:
-		log.Home = bytes.TrimPrefix(home, []byte("\ufeff"))
-	case !errors.Is(homeProblems[0].err, fs.ErrNotExist):
-		problems.Add(homeProblems[0].Problem)
-	}
-	return log, problems
+	var c Cache
+	return c.Load(root, opts, nil)
 }
 
 // entryPaths lists the Markdown files under log/, sorted.
@@ -208,29 +135,6 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// loadEntrySafely is loadEntry with a panic turned into a problem naming
-// the file, so one odd entry cannot take the whole process down.
-func loadEntrySafely(fsys fs.FS, p string, opts Options) (e *Entry, problems diag.List) {
-	defer func() {
-		if r := recover(); r != nil {
-			e = nil
-			problems = diag.List{diag.Errorf(p, 0, 0, "please report this at https://github.com/shiplog/shiplog/issues with the file",
-				"internal error while reading this entry: %v", r)}
-		}
-	}()
-	return loadEntry(fsys, p, opts)
-}
-
-// loadEntry reads and validates one entry. It returns a nil entry when the
-// file cannot be used at all.
-func loadEntry(fsys fs.FS, p string, opts Options) (*Entry, diag.List) {
-	src, fp := readFile(fsys, p, opts.MaxFile)
-	if fp != nil {
-		return nil, diag.List{fp[0].Problem}
-	}
-	return Parse(p, src, opts)
 }
 
 // fileProblem is a file that cannot be read, and why.

@@ -11,6 +11,7 @@ package serve
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"html"
 	"io"
@@ -26,11 +27,16 @@ import (
 	"sync"
 )
 
-// Generation is one complete build, served as a whole.
+// Generation is one complete build, served as a whole: either a folder
+// (OpenGeneration) or files in the dev server's store, by name.
 type Generation struct {
-	Dir  string
-	root *os.Root
-	refs sync.WaitGroup // requests being answered from this generation
+	Dir     string // the folder; "" for a generation in the store
+	n       int    // its number, counted by the server; 0 for a folder opened by hand
+	root    *os.Root
+	files   map[string]Sum // nil: the files are the folder's
+	refs    sync.WaitGroup // requests being answered from this generation
+	release func()         // gives the files back to the store; nil for a folder
+	closed  sync.Once
 }
 
 // OpenGeneration opens a build's output folder for serving.
@@ -42,19 +48,62 @@ func OpenGeneration(dir string) (*Generation, error) {
 	return &Generation{Dir: dir, root: root}, nil
 }
 
-// Close releases the generation's folder handle.
-func (g *Generation) Close() error { return g.root.Close() }
+// Close releases the generation's folder handle, or its files in the
+// store.
+func (g *Generation) Close() error {
+	var err error
+	g.closed.Do(func() {
+		if g.release != nil {
+			g.release()
+			return
+		}
+		err = g.root.Close()
+	})
+	return err
+}
 
 // Wait blocks until no request is being answered from g any more. Call it
 // only after g was swapped out: requests that start later use the new
 // generation, so the count can only go down.
 func (g *Generation) Wait() { g.refs.Wait() }
 
+// open opens the file at name (clean, relative to the site's root). It
+// reports a folder (a name with an index.html under it) as dir, with no
+// file.
+func (g *Generation) open(name string) (f *os.File, etag string, dir bool, err error) {
+	if g.files == nil {
+		f, err := g.root.Open(name)
+		if err != nil {
+			return nil, "", false, err
+		}
+		st, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, "", false, err
+		}
+		if st.IsDir() {
+			f.Close()
+			return nil, "", true, nil
+		}
+		return f, "", false, nil
+	}
+	sum, ok := g.files[name]
+	if !ok {
+		if _, ok := g.files[path.Join(name, "index.html")]; ok || name == "." {
+			return nil, "", true, nil
+		}
+		return nil, "", false, fs.ErrNotExist
+	}
+	f, err = g.root.Open(blobName(sum))
+	return f, `"` + blobName(sum)[:20] + `"`, false, err
+}
+
 // Handler serves the current generation.
 type Handler struct {
 	hosts map[string]bool // Host names accepted (DNS-rebinding defence)
 	log   *slog.Logger
 	extra map[string]http.Handler // exact paths answered by something else than the build
+	live  *hub                    // live reload; nil when pages are served as built
 
 	mu      sync.RWMutex
 	current *Generation
@@ -75,7 +124,8 @@ func NewHandler(bindHost string, log *slog.Logger) *Handler {
 }
 
 // Handle answers requests for exactly path with x instead of a file of
-// the build, after the Host and method checks. Call it before serving.
+// the build, after the Host, Origin and method checks. Call it before
+// serving.
 func (h *Handler) Handle(path string, x http.Handler) {
 	if h.extra == nil {
 		h.extra = map[string]http.Handler{}
@@ -105,6 +155,20 @@ func (h *Handler) allowedHost(hostport string) bool {
 	}
 	host = strings.TrimSuffix(host, ".")
 	return h.hosts[host] || strings.HasSuffix(host, ".localhost")
+}
+
+// sameOrigin reports whether a request may come from the page that sent
+// it. Browsers send Origin with cross-origin fetches and EventSource
+// connections (and with every POST), so a request from another site's
+// page names that site; it must name this server exactly. Requests
+// without Origin are top-level navigations, sub-resources and same-origin
+// reads, which the Host check covers.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	return strings.EqualFold(o, "http://"+r.Host)
 }
 
 // Swap makes g the generation served from now on and returns the previous
@@ -146,14 +210,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.reject(w, r, http.StatusForbidden, "unexpected Host header")
 		return
 	}
+	if !sameOrigin(r) {
+		h.reject(w, r, http.StatusForbidden, "request from another site's page")
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		h.reject(w, r, http.StatusMethodNotAllowed, "only GET and HEAD")
 		return
 	}
-	if x, ok := h.extra[r.URL.Path]; ok && r.URL.RawPath == "" {
-		x.ServeHTTP(w, r)
-		return
+	if r.URL.RawPath == "" && strings.HasPrefix(r.URL.Path, livePrefix) {
+		// The dev server's own endpoints are for its pages only: a
+		// browser marks a request from another site's page as such.
+		if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+			h.reject(w, r, http.StatusForbidden, "request from another site's page")
+			return
+		}
+		if x, ok := h.extra[r.URL.Path]; ok {
+			x.ServeHTTP(w, r)
+			return
+		}
+		if h.live != nil && h.live.serve(w, r) {
+			return
+		}
 	}
 	raw := strings.ToLower(r.URL.EscapedPath())
 	name, ok := cleanPath(r.URL.Path)
@@ -163,12 +242,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	g, failure := h.acquire()
 	if g == nil {
-		h.serveFailure(w, failure)
+		h.serveFailure(w, r, failure)
 		return
 	}
 	defer g.refs.Done()
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "no-store")
+	// Ask the browser to check every time, with the ETag, so a reload
+	// after a rebuild fetches only what changed.
+	w.Header().Set("Cache-Control", "no-cache")
 	h.serveFile(w, r, g, name, failure)
 }
 
@@ -192,27 +273,23 @@ func cleanPath(p string) (string, bool) {
 }
 
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, g *Generation, name, failure string) {
-	f, err := g.root.Open(name)
-	if err == nil {
-		st, serr := f.Stat()
-		if serr == nil && st.IsDir() {
-			f.Close()
-			if !strings.HasSuffix(r.URL.Path, "/") {
-				// Redirect to the cleaned name, never to r.URL.Path:
-				// "//evil.example" would be a link to another host.
-				target := (&url.URL{Path: "/" + strings.TrimPrefix(name+"/", "./")}).EscapedPath()
-				if r.URL.RawQuery != "" {
-					target += "?" + r.URL.RawQuery
-				}
-				w.Header().Set("Location", target)
-				w.WriteHeader(http.StatusMovedPermanently)
-				return
+	f, etag, dir, err := g.open(name)
+	if err == nil && dir {
+		if !strings.HasSuffix(r.URL.Path, "/") {
+			// Redirect to the cleaned name, never to r.URL.Path:
+			// "//evil.example" would be a link to another host.
+			target := (&url.URL{Path: "/" + strings.TrimPrefix(name+"/", "./")}).EscapedPath()
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
 			}
-			name = path.Join(name, "index.html")
-			f, err = g.root.Open(name)
-		} else if serr != nil {
-			f.Close()
-			err = serr
+			w.Header().Set("Location", target)
+			w.WriteHeader(http.StatusMovedPermanently)
+			return
+		}
+		name = path.Join(name, "index.html")
+		f, etag, dir, err = g.open(name)
+		if err == nil && dir {
+			err = fs.ErrNotExist
 		}
 	}
 	if err != nil {
@@ -220,35 +297,52 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, g *Generatio
 			// A symlink leaving the output folder, a permission problem.
 			h.log.Warn("rejected request", "method", r.Method, "path", r.RequestURI, "status", http.StatusNotFound, "why", err.Error())
 		}
-		h.notFound(w, g, failure)
+		h.notFound(w, r, g, failure)
 		return
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
-		h.notFound(w, g, failure)
+		h.notFound(w, r, g, failure)
 		return
 	}
 	ct := mime.TypeByExtension(path.Ext(name))
 	if ct != "" {
 		w.Header().Set("Content-Type", ct)
 	}
-	if failure != "" && isHTML(name) {
+	if isHTML(name) && (failure != "" || h.live != nil) {
 		body, err := io.ReadAll(f)
 		if err != nil {
 			http.Error(w, "cannot read "+name, http.StatusInternalServerError)
 			return
 		}
+		if etag == "" {
+			sum := sha256.Sum256(body)
+			etag = `"` + blobName(sum)[:20] + `"`
+		}
+		if failure != "" {
+			body = withOverlay(body, staleNote, failure)
+			etag = "" // the overlay goes when the build is fixed, whatever the page
+		}
+		if h.live != nil {
+			body = h.live.inject(body, g.n, etag)
+		}
+		if etag != "" {
+			w.Header().Set("ETag", etag)
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		writeBody(w, r, http.StatusOK, withOverlay(body, staleNote, failure))
+		http.ServeContent(w, r, name, st.ModTime(), bytes.NewReader(body))
 		return
+	}
+	if etag != "" {
+		w.Header().Set("ETag", etag)
 	}
 	http.ServeContent(w, r, name, st.ModTime(), f)
 }
 
-func (h *Handler) notFound(w http.ResponseWriter, g *Generation, failure string) {
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request, g *Generation, failure string) {
 	body := []byte("<!doctype html><title>Not found</title><p>Not found.</p>\n")
-	if f, err := g.root.Open("404.html"); err == nil {
+	if f, _, dir, err := g.open("404.html"); err == nil && !dir {
 		b, rerr := io.ReadAll(f)
 		f.Close()
 		if rerr == nil {
@@ -258,23 +352,33 @@ func (h *Handler) notFound(w http.ResponseWriter, g *Generation, failure string)
 	if failure != "" {
 		body = withOverlay(body, staleNote, failure)
 	}
+	if h.live != nil {
+		body = h.live.inject(body, g.n, "")
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusNotFound)
-	_, _ = w.Write(body)
+	writeBody(w, r, http.StatusNotFound, body)
 }
 
 // serveFailure answers when no build has succeeded yet.
-func (h *Handler) serveFailure(w http.ResponseWriter, failure string) {
+func (h *Handler) serveFailure(w http.ResponseWriter, r *http.Request, failure string) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Retry-After", "1")
-	if failure == "" {
+	if failure == "" && h.live == nil {
 		http.Error(w, "the site is being built; reload in a moment", http.StatusServiceUnavailable)
 		return
 	}
+	var body []byte
+	if failure == "" {
+		body = []byte("<!doctype html><title>Building</title><body><p>The site is being built; this page reloads when it is ready.</p></body>")
+	} else {
+		body = withOverlay([]byte("<!doctype html><title>Build failed</title><body></body>"), "The site did not build. Fix these and save:", failure)
+	}
+	if h.live != nil {
+		body = h.live.inject(body, 0, "")
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusServiceUnavailable)
-	_, _ = w.Write(withOverlay([]byte("<!doctype html><title>Build failed</title><body></body>"), "The site did not build. Fix these and save:", failure))
+	writeBody(w, r, http.StatusServiceUnavailable, body)
 }
 
 func writeBody(w http.ResponseWriter, r *http.Request, code int, body []byte) {
@@ -291,24 +395,34 @@ func isHTML(name string) bool {
 	return ext == ".html" || ext == ".htm"
 }
 
+// overlayStyle is the look of the box naming a failed build's problems,
+// shared with live.js, which draws the same box without a reload.
+const overlayStyle = "position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;background:#2b0d0d;color:#ffd7d7;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;border-bottom:3px solid #e5484d"
+
 // withOverlay puts a box naming the build's problems at the top of an
 // HTML page, just before </body> so it stays out of the page's own
 // layout. The problems are escaped: they quote the author's input.
 func withOverlay(page []byte, heading, problems string) []byte {
 	var b bytes.Buffer
-	b.WriteString(`<div id="shiplog-build-error" role="alert" style="position:fixed;inset:0 0 auto 0;z-index:2147483647;max-height:70vh;overflow:auto;margin:0;padding:1rem 1.25rem;background:#2b0d0d;color:#ffd7d7;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;border-bottom:3px solid #e5484d">`)
+	b.WriteString(`<div id="shiplog-build-error" role="alert" style="` + overlayStyle + `">`)
 	b.WriteString(`<strong style="display:block;margin-bottom:.5rem;color:#fff">`)
 	b.WriteString(html.EscapeString(heading))
 	b.WriteString(`</strong>`)
 	b.WriteString(`<pre style="margin:0;white-space:pre-wrap">`)
 	b.WriteString(html.EscapeString(strings.TrimSpace(problems)))
 	b.WriteString("</pre></div>\n")
+	return beforeBodyEnd(page, b.Bytes())
+}
+
+// beforeBodyEnd inserts extra just before the page's last </body>, or at
+// its end when it has none.
+func beforeBodyEnd(page, extra []byte) []byte {
 	i := bytes.LastIndex(bytes.ToLower(page), []byte("</body>"))
 	if i < 0 {
-		return append(page[:len(page):len(page)], b.Bytes()...)
+		return append(page[:len(page):len(page)], extra...)
 	}
-	out := make([]byte, 0, len(page)+b.Len())
+	out := make([]byte, 0, len(page)+len(extra))
 	out = append(out, page[:i]...)
-	out = append(out, b.Bytes()...)
+	out = append(out, extra...)
 	return append(out, page[i:]...)
 }

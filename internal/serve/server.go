@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,23 +27,39 @@ type Options struct {
 	Src  string // the log's folder, watched for changes
 	Bind string // address to listen on; 127.0.0.1 when ""
 	Port int    // 0 picks a free port
-	// Build builds the site into out, a folder that does not exist yet. It
-	// prints its own report and returns an error when the build failed;
-	// the last good site stays served, and the error's text (one problem
-	// per line) is shown in an overlay on its pages. Builds never overlap.
-	Build func(ctx context.Context, out string) error
+	// Build builds the site. changed lists the files under Src (slash-
+	// separated, relative to Src) that changed since the previous call
+	// that returned without error; nil means unknown, so everything is
+	// read again. It gives every file of the new site that the previous
+	// Output did not have, by content, to put (from many goroutines at
+	// once if it likes), and returns the whole site. It prints its own
+	// report and returns an error when the build failed; the last good
+	// site stays served, and the error's text (one problem per line) is
+	// shown in an overlay on its pages. Builds never overlap.
+	Build func(ctx context.Context, changed []string, put func(Sum, []byte) error) (*Output, error)
 	Log   *slog.Logger
 	Out   io.Writer // where the address and rebuild notes are printed
 	// Ready, when set, receives the served URL once serving has started,
 	// after the first build (which may have failed).
 	Ready func(url string)
 	// Handlers answer requests for their exact paths instead of files of
-	// the build: live data such as the ticker's strip.
+	// the build: live data such as the ticker's strip. Paths start with
+	// /_shiplog/.
 	Handlers map[string]http.Handler
+	// NoNavigate keeps open pages where they are after an edit, instead
+	// of taking them to the entry that was saved.
+	NoNavigate bool
 }
 
-// Debounce is how long the watcher waits for a burst of saves to end.
-const Debounce = 120 * time.Millisecond
+// Debounce is how long the watcher waits for a burst of saves to end: an
+// editor saving by rename, or a tool writing several files, is done
+// within a few milliseconds. Changes that arrive while a build runs make
+// one more build after it.
+const Debounce = 20 * time.Millisecond
+
+// maxWait bounds the wait for a burst that does not end (a tool writing
+// files without pause).
+const maxWait = 250 * time.Millisecond
 
 // Run builds the site, serves it until ctx ends, and rebuilds on change.
 // It returns nil when ctx ends, and an error when it cannot serve at all
@@ -87,6 +104,11 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	st, err := newStore(filepath.Join(tmp, "files"))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 
 	// Everything started below stops when Run returns, whatever the reason.
 	ctx, cancel := context.WithCancel(ctx)
@@ -101,12 +123,13 @@ func Run(ctx context.Context, opts Options) error {
 		defer w.Close()
 	}
 
-	s := &server{opts: opts, tmp: tmp, h: NewHandler(opts.Bind, opts.Log)}
+	s := &server{opts: opts, store: st, h: NewHandler(opts.Bind, opts.Log)}
+	s.h.EnableLive()
 	for p, x := range opts.Handlers {
 		s.h.Handle(p, x)
 	}
 	defer s.retireAll()
-	if err := s.rebuild(ctx); err != nil {
+	if err := s.rebuild(ctx, nil); err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -124,6 +147,9 @@ func Run(ctx context.Context, opts Options) error {
 		// OPTIONS * goes to the handler too, which rejects it.
 		DisableGeneralOptionsHandler: true,
 	}
+	// Open pages hold an event stream each; end them, or Shutdown would
+	// wait for them until its deadline.
+	srv.RegisterOnShutdown(s.h.live.close)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	addr := ln.Addr().(*net.TCPAddr)
@@ -175,57 +201,67 @@ func Run(ctx context.Context, opts Options) error {
 
 // server is one Run's state.
 type server struct {
-	opts Options
-	tmp  string // holds one folder per generation
-	h    *Handler
+	opts  Options
+	store *store
+	h     *Handler
 
 	gen     int            // generations built so far
+	files   map[string]Sum // the files of the generation served
 	retired sync.WaitGroup // generations waiting for their last request
 }
 
 // rebuild builds a new generation and swaps it in. Calls never overlap:
 // the first build runs before serving starts, the others in the watcher.
-func (s *server) rebuild(ctx context.Context) (err error) {
-	s.gen++
-	out := filepath.Join(s.tmp, "gen-"+strconv.Itoa(s.gen))
+func (s *server) rebuild(ctx context.Context, changed []string) (err error) {
+	defer s.store.collect() // what a failed build stored
 	defer func() {
 		if r := recover(); r != nil {
 			s.opts.Log.Debug("internal error during build", "panic", r, "stack", string(debug.Stack()))
 			err = fmt.Errorf("internal error while building: %v (this is a bug in shiplog, not in your log; please report this)", r)
 		}
-		if err != nil {
-			os.RemoveAll(out)
-			if ctx.Err() == nil {
-				s.h.SetFailure(err.Error())
-			}
+		if err != nil && ctx.Err() == nil {
+			s.h.SetFailure(err.Error())
+			s.h.live.publish(event{Gen: s.gen, Failure: err.Error()})
 		}
 	}()
-	if err := s.opts.Build(ctx, out); err != nil {
+	out, err := s.opts.Build(ctx, changed, s.store.Put)
+	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	g, err := OpenGeneration(out)
+	g, err := s.store.generation(out.Files)
 	if err != nil {
-		return fmt.Errorf("open the new site: %w", err)
+		return err
 	}
+	s.gen++
+	g.n = s.gen
 	old := s.h.Swap(g)
 	s.h.SetFailure("")
+	ev := event{Gen: s.gen, Changed: changedPaths(s.files, out.Files)}
+	if !s.opts.NoNavigate {
+		ev.Focus = out.Focus
+	}
+	s.files = out.Files
+	s.h.live.publish(ev)
 	if old != nil {
 		s.retire(old)
 	}
 	return nil
 }
 
-// retire closes and removes g once the requests it is answering are done.
+// retire closes g once the requests it is answering are done, which
+// gives its files back to the store.
 func (s *server) retire(g *Generation) {
 	s.retired.Add(1)
 	go func() {
 		defer s.retired.Done()
 		g.Wait()
 		g.Close()
-		os.RemoveAll(g.Dir)
+		if g.Dir != "" {
+			os.RemoveAll(g.Dir)
+		}
 	}()
 }
 
@@ -249,12 +285,17 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// watch rebuilds after each burst of changes under opts.Src. Builds never
-// overlap: changes during a build cause one more build after it, so the
-// served site always ends up reflecting the last save.
+// watch rebuilds after each burst of changes under opts.Src, telling the
+// build which files changed. Builds never overlap: changes during a build
+// cause one more build after it, so the served site always ends up
+// reflecting the last save.
 func (s *server) watch(ctx context.Context, w *fsnotify.Watcher) error {
 	opts := s.opts
-	var timer <-chan time.Time
+	var (
+		quiet, limit <-chan time.Time // the burst ended; the burst went on too long
+		changed      = map[string]bool{}
+		all          bool // changes were lost: read everything again
+	)
 	for {
 		select {
 		case <-ctx.Done():
@@ -266,33 +307,84 @@ func (s *server) watch(ctx context.Context, w *fsnotify.Watcher) error {
 			if ev.Op == fsnotify.Chmod || ignored(opts.Src, ev.Name) {
 				continue // a chmod or touch changes nothing the site shows
 			}
+			rel, err := filepath.Rel(opts.Src, ev.Name)
+			if err != nil {
+				all = true
+			} else {
+				changed[filepath.ToSlash(rel)] = true
+			}
 			if ev.Has(fsnotify.Create) {
 				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
-					_ = addTree(w, ev.Name)
+					// Files written into a new folder before it was
+					// watched raised no event of their own.
+					files, _ := addTree(w, ev.Name)
+					for _, p := range files {
+						if rel, err := filepath.Rel(opts.Src, p); err == nil && !ignored(opts.Src, p) {
+							changed[filepath.ToSlash(rel)] = true
+						}
+					}
 				}
 			}
-			timer = time.After(Debounce)
+			quiet = time.After(Debounce)
+			if limit == nil {
+				limit = time.After(maxWait)
+			}
+			continue
 		case err, ok := <-w.Errors:
 			if !ok {
 				return nil
 			}
-			// Events may have been lost (a queue overflow): rebuild to be
-			// sure the site matches the files.
+			// Events may have been lost (a queue overflow): rebuild
+			// everything to be sure the site matches the files.
 			opts.Log.Warn("watch", "err", err)
-			timer = time.After(Debounce)
-		case <-timer:
-			timer = nil
-			start := time.Now()
-			if err := s.rebuild(ctx); err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				fmt.Fprintln(opts.Out, "the last good site is still served; fix the problems above and save again")
+			all = true
+			quiet = time.After(Debounce)
+			if limit == nil {
+				limit = time.After(maxWait)
+			}
+			continue
+		case <-quiet:
+			if limit != nil && s.halfWritten(changed) {
+				// Saved by truncating and writing, and caught between
+				// the two: wait for the content.
+				quiet = time.After(Debounce)
 				continue
 			}
-			fmt.Fprintf(opts.Out, "rebuilt in %s\n", time.Since(start).Round(time.Millisecond))
+		case <-limit:
+		}
+		quiet, limit = nil, nil
+		var list []string
+		if !all {
+			list = make([]string, 0, len(changed))
+			for p := range changed {
+				list = append(list, p)
+			}
+			slices.Sort(list)
+		}
+		clear(changed)
+		all = false
+		start := time.Now()
+		if err := s.rebuild(ctx, list); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			fmt.Fprintln(opts.Out, "the last good site is still served; fix the problems above and save again")
+			continue
+		}
+		fmt.Fprintf(opts.Out, "rebuilt in %s\n", time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// halfWritten reports whether a changed file is empty: an editor that
+// saves by truncating the file and writing it again was caught between
+// the two (no entry, page or image is an empty file).
+func (s *server) halfWritten(changed map[string]bool) bool {
+	for p := range changed {
+		if st, err := os.Stat(filepath.Join(s.opts.Src, filepath.FromSlash(p))); err == nil && st.Mode().IsRegular() && st.Size() == 0 {
+			return true
 		}
 	}
+	return false
 }
 
 // newWatcher watches every folder under src that the site reads.
@@ -301,20 +393,22 @@ func newWatcher(src string) (*fsnotify.Watcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := addTree(w, src); err != nil {
+	if _, err := addTree(w, src); err != nil {
 		w.Close()
 		return nil, err
 	}
 	return w, nil
 }
 
-// addTree watches dir and every folder below it that the site reads.
-func addTree(w *fsnotify.Watcher, dir string) error {
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+// addTree watches dir and every folder below it that the site reads, and
+// returns the files it holds.
+func addTree(w *fsnotify.Watcher, dir string) (files []string, err error) {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
 		}
 		if !d.IsDir() {
+			files = append(files, p)
 			return nil
 		}
 		if p != dir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "public" || d.Name() == "node_modules") {
@@ -322,6 +416,7 @@ func addTree(w *fsnotify.Watcher, dir string) error {
 		}
 		return w.Add(p)
 	})
+	return files, err
 }
 
 // ignored reports changes that cannot affect the site: editor swap and

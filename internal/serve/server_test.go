@@ -2,6 +2,7 @@ package serve
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,9 +20,10 @@ import (
 	"time"
 )
 
-// fakeBuild stands in for the site build: it writes an index.html holding
-// Src/page.txt, fails when that says BROKEN, panics when it says PANIC,
-// and records how many builds ran and how many ran at once.
+// fakeBuild stands in for the site build: its site is an index.html
+// holding Src/page.txt and a style.css holding Src/style.txt; it fails
+// when page.txt says BROKEN, panics when it says PANIC, and records how
+// many builds ran, how many ran at once and what each was told changed.
 type fakeBuild struct {
 	src   string
 	delay atomic.Int64 // nanoseconds each build takes
@@ -28,17 +31,17 @@ type fakeBuild struct {
 	builds, inflight, maxInflight atomic.Int32
 	started                       chan struct{} // receives when a build starts, if anyone listens
 
-	mu   sync.Mutex
-	outs []string // every folder a build was given
+	mu      sync.Mutex
+	changes [][]string // what each build was told changed
 }
 
 func newFakeBuild(t *testing.T) *fakeBuild {
 	src := t.TempDir()
-	writeTree(t, src, map[string]string{"page.txt": "v1"})
+	writeTree(t, src, map[string]string{"page.txt": "v1", "style.txt": "body{}"})
 	return &fakeBuild{src: src, started: make(chan struct{})}
 }
 
-func (f *fakeBuild) build(ctx context.Context, out string) error {
+func (f *fakeBuild) build(ctx context.Context, changed []string, put func(Sum, []byte) error) (*Output, error) {
 	n := f.inflight.Add(1)
 	defer f.inflight.Add(-1)
 	for {
@@ -49,36 +52,45 @@ func (f *fakeBuild) build(ctx context.Context, out string) error {
 	}
 	f.builds.Add(1)
 	f.mu.Lock()
-	f.outs = append(f.outs, out)
+	f.changes = append(f.changes, changed)
 	f.mu.Unlock()
 	select {
 	case f.started <- struct{}{}:
 	default:
 	}
-	if _, err := os.Stat(out); err == nil {
-		return fmt.Errorf("%s exists before the build", out)
-	}
 	data, err := os.ReadFile(filepath.Join(f.src, "page.txt"))
 	if err != nil {
-		return err
+		return nil, err
+	}
+	style, err := os.ReadFile(filepath.Join(f.src, "style.txt"))
+	if err != nil {
+		return nil, err
 	}
 	select {
 	case <-time.After(time.Duration(f.delay.Load())):
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 	page := strings.TrimSpace(string(data))
 	switch page {
 	case "BROKEN":
-		return errors.New("page.txt:1:1: error: the page is broken (write something else)")
+		return nil, errors.New("page.txt:1:1: error: the page is broken (write something else)")
 	case "PANIC":
 		var m map[string]int
 		m["x"]++
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
+	out := &Output{Files: map[string]Sum{}}
+	for name, body := range map[string][]byte{
+		"index.html": []byte(`<!doctype html><link rel="stylesheet" href="/style.css"><body><p>` + page + "</p></body>"),
+		"style.css":  style,
+	} {
+		sum := sha256.Sum256(body)
+		if err := put(sum, body); err != nil {
+			return nil, err
+		}
+		out.Files[name] = sum
 	}
-	return os.WriteFile(filepath.Join(out, "index.html"), []byte("<!doctype html><body><p>"+page+"</p></body>"), 0o644)
+	return out, nil
 }
 
 // edit writes page.txt in the watched folder.
@@ -189,7 +201,6 @@ func TestRunServesRebuildsAndStops(t *testing.T) {
 	const saves = 10
 	for i := range saves {
 		f.edit(t, "v3-"+strconv.Itoa(i))
-		time.Sleep(2 * time.Millisecond)
 	}
 	r.waitFor(t, "the last save of the burst", shows("v3-9"))
 	if n := f.builds.Load() - before; n >= saves/2 {
@@ -247,11 +258,21 @@ func TestRunServesRebuildsAndStops(t *testing.T) {
 	if _, err := http.Get(r.url); err == nil {
 		t.Errorf("%s still answers after Run returned", r.url)
 	}
+	entries, _ := os.ReadDir(os.Getenv("TMPDIR"))
+	for _, e := range entries {
+		t.Errorf("Run left %s behind in its temporary folder", e.Name())
+	}
+	// The first build reads everything; the others are told what changed.
 	f.mu.Lock()
-	tmp := filepath.Dir(f.outs[0])
+	changes := f.changes
 	f.mu.Unlock()
-	if _, err := os.Stat(tmp); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("Run left its temporary folder %s behind (%v)", tmp, err)
+	if changes[0] != nil {
+		t.Errorf("the first build was told %q changed, want nil (everything)", changes[0])
+	}
+	for i, c := range changes[1:] {
+		if !slices.Equal(c, []string{"page.txt"}) {
+			t.Errorf("build %d was told %q changed, want [page.txt]", i+2, c)
+		}
 	}
 	out := r.out.String()
 	for _, want := range []string{"serving " + r.url, "rebuilt in ", "the last good site is still served", "stopped\n"} {
@@ -332,7 +353,7 @@ func TestRunPortInUse(t *testing.T) {
 
 func TestRunMissingSource(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope")
-	err := Run(context.Background(), Options{Src: missing, Build: func(context.Context, string) error { return nil }})
+	err := Run(context.Background(), Options{Src: missing, Build: func(context.Context, []string, func(Sum, []byte) error) (*Output, error) { return &Output{}, nil }})
 	if err == nil || !strings.Contains(err.Error(), "no such folder") {
 		t.Errorf("Run on a missing folder = %v, want it to say so", err)
 	}

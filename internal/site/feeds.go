@@ -54,7 +54,9 @@ var feedFormats = []struct {
 // pages, and a file static/ already provides is not written again.
 func (b *builder) feedJobs(queued []job) ([]job, error) {
 	entries := slices.DeleteFunc(slices.Clone(b.log.Entries), func(e *content.Entry) bool { return e.Draft })
-	if err := checkFeedIDs(b.log.Entries); err != nil {
+	if b.only != nil {
+		// A narrowed build (incremental.go): no id changed.
+	} else if err := checkFeedIDs(b.log.Entries); err != nil {
 		return nil, err
 	}
 	var jobs []job
@@ -76,6 +78,7 @@ func (b *builder) feedJobs(queued []job) ([]job, error) {
 				}
 				return ff.write(f, b.cfg.AbsURL(sitePath+ff.file)), nil
 			}})
+			b.dependsOn(strings.TrimPrefix(sitePath, "/")+ff.file, of, nil)
 		}
 	}
 	queue("/", b.cfg.Title, b.cfg.Tagline, entries, items)
@@ -101,9 +104,14 @@ func (b *builder) feedJobs(queued []job) ([]job, error) {
 	for _, j := range queued {
 		taken[j.out] = true
 	}
-	if b.absolute() && !taken[sitemap.Name] {
+	if names := b.lastGroup("sitemap"); names != nil {
+		for _, name := range names { // a narrowed build keeps the last build's (incremental.go)
+			jobs = append(jobs, job{out: name, by: "the sitemap"})
+		}
+	} else if b.absolute() && !taken[sitemap.Name] {
 		for _, f := range sitemap.Write(b.sitemapURLs(queued, entries), b.cfg.AbsURL("/"), sitemap.Options{Location: b.cfg.Location, MaxURLs: b.opts.sitemapMaxURLs}) {
 			jobs = append(jobs, job{out: f.Name, by: "the sitemap", run: func() ([]byte, error) { return f.Data, nil }})
+			b.remember("sitemap", f.Name)
 		}
 	}
 	if !taken["robots.txt"] {
@@ -112,6 +120,7 @@ func (b *builder) feedJobs(queued []job) ([]job, error) {
 			sm = b.cfg.AbsURL("/" + sitemap.Name)
 		}
 		jobs = append(jobs, job{out: "robots.txt", by: "robots.txt", run: func() ([]byte, error) { return sitemap.Robots(sm), nil }})
+		b.shapeOnly("robots.txt")
 	}
 	return jobs, nil
 }

@@ -105,6 +105,14 @@ func plural(n int, one, many string) string {
 // problems in the input) says why. The report is returned in both cases so
 // warnings can be printed.
 func Build(ctx context.Context, opts Options) (*Report, error) {
+	rep, _, err := buildWith(ctx, opts, nil)
+	return rep, err
+}
+
+// buildWith is Build, or with inc a build for the dev server's Builder
+// (incremental.go): entries are read through its cache, renders it kept
+// are reused, and the site goes to its store instead of a folder.
+func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *builder, error) {
 	start := time.Now()
 	sw := newStopwatch(opts.Stats)
 	sw.phase("load")
@@ -112,9 +120,9 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		opts.Out = filepath.Join(opts.Src, "public")
 	}
 	rep := &Report{Out: opts.Out}
-	fail := func(err error) (*Report, error) {
+	fail := func(err error) (*Report, *builder, error) {
 		rep.Elapsed = time.Since(start)
-		return rep, err
+		return rep, nil, err
 	}
 
 	cfg, problems := config.Load(opts.Src)
@@ -122,7 +130,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	if err := rep.Problems.Err(); err != nil {
 		return fail(err)
 	}
-	if err := checkOut(opts.Src, opts.Out); err != nil {
+	if err := checkOut(opts.Src, opts.Out); inc == nil && err != nil {
 		return fail(err)
 	}
 	root, err := os.OpenRoot(opts.Src)
@@ -148,7 +156,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		return fail(err)
 	}
 
-	log, problems := content.Load(root, content.Options{
+	log, problems := inc.loadLog(root, content.Options{
 		Location:       cfg.Location,
 		Drafts:         opts.Drafts,
 		Now:            opts.Now,
@@ -178,6 +186,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	if !opts.NoCache {
 		b.cache = buildcache.Open(filepath.Join(opts.Src, ".shiplog", "cache", "entries"))
 	}
+	inc.attach(b)
 	b.byPath = make(map[string]*content.Entry, len(log.Entries))
 	b.pageURLs = map[string]bool{"/": true, "/log/": true, "/tags/": true, "/projects/": true, "/archive/": true, "/lessons/": true, "/404.html": true}
 	for _, e := range log.Entries {
@@ -211,7 +220,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	}
 
 	sw.phase("write")
-	st, err := newStage(opts.Out)
+	st, err := inc.stage(b, opts.Out)
 	if err != nil {
 		return fail(err)
 	}
@@ -238,7 +247,9 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 		return fail(err)
 	}
 	swapped = true
-	b.cache.Prune() // a cache that cannot be pruned only grows
+	if inc == nil { // the dev server reuses renders without asking the cache
+		b.cache.Prune() // a cache that cannot be pruned only grows
+	}
 	if leftover != nil {
 		// The new site is in place; only the old one could not be removed.
 		rep.Problems.Add(diag.Warnf("", 0, 0, "remove it by hand", "%v", leftover))
@@ -248,7 +259,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 	rep.TickerTerms = b.tickerTerms()
 	rep.Stats = sw.finish(b)
 	rep.Elapsed = time.Since(start)
-	return rep, nil
+	return rep, b, nil
 }
 
 // StrictError fails a --strict build that has warnings.
@@ -269,6 +280,7 @@ type builder struct {
 	md     *markdown.Renderer
 	images *images
 
+	incState                     // for the dev server's Builder (incremental.go); zero for Build
 	cache      *buildcache.Cache // rendered Markdown; nil with Options.NoCache
 	mdSettings string            // what besides a document a render depends on
 	sw         *stopwatch        // nil unless Options.Stats
@@ -322,7 +334,11 @@ func (b *builder) renderEntries(ctx context.Context) error {
 	for range min(runtime.GOMAXPROCS(0), max(1, len(entries))) {
 		wg.Go(func() {
 			for i := range jobs {
-				r, err := b.renderEntrySafely(entries[i])
+				r, ok := b.reused(entries[i])
+				var err error
+				if !ok {
+					r, err = b.renderEntrySafely(entries[i])
+				}
 				b.opts.Progress.add(1)
 				if err != nil {
 					select {
@@ -353,6 +369,7 @@ func (b *builder) renderEntries(ctx context.Context) error {
 		b.views[e] = out[i].view
 		b.assets = append(b.assets, out[i].assets...)
 		b.problems.Add(out[i].diags...)
+		b.keep(e, out[i])
 	}
 	return nil
 }

@@ -24,6 +24,10 @@ type stage struct {
 	mu      sync.Mutex
 	written map[string]string // output path → what wrote it
 	dirs    sync.Map          // folders already created
+
+	// put, when set, takes every file instead of the folder: the dev
+	// server keeps its sites elsewhere (incremental.go).
+	put func(rel string, data []byte) error
 }
 
 func newStage(out string) (*stage, error) {
@@ -53,6 +57,9 @@ func (s *stage) claim(rel, by string) (prev string, ok bool) {
 // write stores data at rel (slash-separated, relative to the output root).
 func (s *stage) write(rel string, data []byte) error {
 	full, err := s.path(rel)
+	if err == nil && s.put != nil {
+		return s.put(rel, data)
+	}
 	if err != nil {
 		return err
 	}
@@ -91,12 +98,19 @@ func (s *stage) mkdir(dir string) error {
 }
 
 // discard removes the staging folder.
-func (s *stage) discard() { os.RemoveAll(s.dir) }
+func (s *stage) discard() {
+	if s.put == nil {
+		os.RemoveAll(s.dir)
+	}
+}
 
 // swap replaces the output folder with the staging folder. When only
 // removing the previous output fails, the new site is in place and
 // leftover says what is left behind.
 func (s *stage) swap() (leftover, err error) {
+	if s.put != nil {
+		return nil, nil
+	}
 	if err := os.WriteFile(filepath.Join(s.dir, marker), []byte("built by shiplog; this folder is replaced on every build\n"), 0o644); err != nil {
 		return nil, err
 	}

@@ -87,12 +87,15 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	page := func(p, tplName string, data any) { jobs = append(jobs, pageJob(p, tplName, data)) }
 
 	add(cssName, "the theme", func() ([]byte, error) { return css, nil })
+	b.shapeOnly(cssName)
 	if jsName != "" {
 		add(jsName, "the theme", func() ([]byte, error) { return js, nil })
+		b.shapeOnly(jsName)
 	}
 	for _, f := range statics {
 		jobs = append(jobs, job{out: strings.TrimPrefix(f, "static/"), by: f, src: f, rank: rankStatic,
 			run: func() ([]byte, error) { return b.readPublished(f) }})
+		b.shapeOnly(strings.TrimPrefix(f, "static/"))
 	}
 	copied := map[string]bool{}
 	for _, a := range b.assets {
@@ -105,6 +108,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 			run = func() ([]byte, error) { return b.readPublished(a.src) }
 		}
 		jobs = append(jobs, job{out: a.dst, by: a.src + " (used by " + a.by + ")", src: a.by, rank: rankImage, run: run})
+		b.shapeOnly(a.dst)
 	}
 
 	entries := b.log.Entries
@@ -123,6 +127,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		home.Description = b.cfg.Tagline
 	}
 	page("/", "home.html", home)
+	b.dependsOn("index.html", nil, entries[:min(8, len(entries))])
 
 	// The log stream, all entries and per kind.
 	b.stream(page, "/log/", "Log", "", entries)
@@ -139,20 +144,37 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	}
 
 	// Entry pages.
-	pos := map[*content.Entry]map[*content.Term]int{}
-	termsOf := map[*content.Entry][]*content.Term{}
-	for _, group := range [][]*content.Term{b.log.Tags, b.log.Projects} {
-		for _, t := range group {
-			for i, e := range t.Entries {
-				if pos[e] == nil {
-					pos[e] = map[*content.Term]int{}
+	var pos map[*content.Entry]map[*content.Term]int
+	var termsOf map[*content.Entry][]*content.Term
+	relatedTo := func(e *content.Entry) []*content.Entry {
+		if pos == nil {
+			pos, termsOf = map[*content.Entry]map[*content.Term]int{}, map[*content.Entry][]*content.Term{}
+			for _, group := range [][]*content.Term{b.log.Tags, b.log.Projects} {
+				for _, t := range group {
+					for i, e := range t.Entries {
+						if pos[e] == nil {
+							pos[e] = map[*content.Term]int{}
+						}
+						pos[e][t] = i
+						termsOf[e] = append(termsOf[e], t)
+					}
 				}
-				pos[e][t] = i
-				termsOf[e] = append(termsOf[e], t)
 			}
 		}
+		return related(e, pos, termsOf[e], 3)
 	}
 	for i, e := range entries {
+		line, col := e.KeyPos("aliases")
+		for _, a := range e.Aliases {
+			jobs = append(jobs, job{out: strings.TrimPrefix(a, "/") + aliasFile(a), by: "the alias " + a + " of " + e.Path,
+				src: e.Path, line: line, col: col, rank: rankAlias,
+				run: func() ([]byte, error) { return redirectPage(b.cfg.AbsURL(e.URL())), nil }})
+			b.shapeOnly(strings.TrimPrefix(a, "/") + aliasFile(a))
+		}
+		if out := pageOut(e.URL()); !b.wants(out) {
+			jobs = append(jobs, job{out: out, by: e.Path, rank: rankEntry}) // the last build's (incremental.go)
+			continue
+		}
 		v := all[i]
 		p := &render.EntryPage{
 			Page:  b.page(e.Title, cmp.Or(e.Summary, v.LessonText), e.URL(), "log"),
@@ -164,17 +186,13 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		if i > 0 {
 			p.Next = &render.Link{Label: entries[i-1].Title, URL: all[i-1].URL}
 		}
-		p.Related = b.viewsOf(related(e, pos, termsOf[e], 3))
+		rel := b.relatedOf(e, relatedTo)
+		p.Related = b.viewsOf(rel)
 		b.describeEntry(&p.Page, e, v)
 		j := pageJob(e.URL(), "entry.html", p)
 		j.by, j.src, j.rank = e.Path, e.Path, rankEntry
 		jobs = append(jobs, j)
-		line, col := e.KeyPos("aliases")
-		for _, a := range e.Aliases {
-			jobs = append(jobs, job{out: strings.TrimPrefix(a, "/") + aliasFile(a), by: "the alias " + a + " of " + e.Path,
-				src: e.Path, line: line, col: col, rank: rankAlias,
-				run: func() ([]byte, error) { return redirectPage(b.cfg.AbsURL(e.URL())), nil }})
-		}
+		b.dependsOn(j.out, entries[i:i+1], append(slices.Clip(entries[max(0, i-1):min(len(entries), i+2)]), rel...))
 	}
 
 	// Tags and projects.
@@ -192,7 +210,12 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 			What:    g.what,
 			Terms:   b.termLinks(g.terms, g.prefix),
 		})
+		b.shapeOnly(pageOut(g.prefix))
 		for _, t := range g.terms {
+			if !b.wants(pageOut(g.prefix + t.Slug + "/")) {
+				page(g.prefix+t.Slug+"/", "term.html", nil) // the last build's (incremental.go)
+				continue
+			}
 			heading := t.Name
 			if g.what == "tag" {
 				heading = "#" + t.Name
@@ -208,12 +231,15 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 				tp.First, tp.Last = t.Entries[n-1].Date, t.Entries[0].Date
 			}
 			page(g.prefix+t.Slug+"/", "term.html", tp)
+			b.dependsOn(pageOut(g.prefix+t.Slug+"/"), nil, t.Entries)
 		}
 	}
 
 	// Archive, 404; lessons, errors and search (search.go).
 	page("/archive/", "archive.html", &render.ArchivePage{Page: b.page("Archive", "Every entry by year and month.", "/archive/", "archive"), Years: archive(all)})
+	b.dependsOn("archive/index.html", nil, entries)
 	page("/404.html", "404.html", &render.NotFoundPage{Page: b.page("Page not found", "", "/404.html", ""), Latest: all[:min(5, len(all))]})
+	b.dependsOn("404.html", nil, entries[:min(5, len(entries))])
 	known, err := b.knowledge(ctx, pageJob)
 	if err != nil {
 		return err
@@ -223,6 +249,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	if aliases := redirectsFile(b, entries); aliases != nil {
 		jobs = append(jobs, job{out: "_redirects", by: "the aliases' _redirects", rank: rankAlias,
 			run: func() ([]byte, error) { return aliases, nil }})
+		b.shapeOnly("_redirects")
 	}
 
 	feeds, err := b.feedJobs(jobs)
@@ -252,6 +279,11 @@ func (b *builder) stream(page func(string, string, any), base, heading, kind str
 	}
 	for n := 1; n <= total; n++ {
 		lo, hi := (n-1)*size, min(n*size, len(entries))
+		if !b.wants(pageOut(pageURL(n))) {
+			page(pageURL(n), "log.html", nil) // the last build's (incremental.go)
+			continue
+		}
+		b.dependsOn(pageOut(pageURL(n)), entries[lo:hi], nil)
 		views := make([]*render.Entry, 0, hi-lo)
 		for _, e := range entries[lo:hi] {
 			views = append(views, streamView(b.views[e]))
@@ -382,6 +414,10 @@ func redirectsFile(b *builder, entries []*content.Entry) []byte {
 // one output path, a file that cannot be read, an overridden template
 // that fails.
 func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
+	jobs, err := b.narrowJobs(jobs)
+	if err != nil {
+		return err
+	}
 	var problems diag.List
 	for _, j := range slices.SortedStableFunc(slices.Values(jobs), func(a, c job) int { return cmp.Compare(a.rank, c.rank) }) {
 		if prev, ok := st.claim(j.out, j.by); !ok {

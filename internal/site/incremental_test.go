@@ -1,0 +1,323 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// incSite is a log with something of everything an edit can touch:
+// several kinds, tags and projects, a page size that makes many stream
+// pages, links between entries, a hero, a lesson, an alias, a draft,
+// static files and home.md.
+const incSite = `
+-- shiplog.toml --
+title = "Inc"
+base_url = "https://inc.example/"
+page_size = 2
+timezone = "UTC"
+-- home.md --
+Hello from **home**.
+-- static/favicon.svg --
+<svg xmlns="http://www.w3.org/2000/svg"/>
+-- static/notes.txt --
+plain
+-- log/2026-01-01-alpha.md --
+---
+id: urn:uuid:00000000-0000-4000-8000-000000000001
+title: Alpha
+date: 2026-01-01
+kind: broke
+project: Rocket
+tags: [go, aws]
+errors: ["exit status 137"]
+---
+The body of alpha. See [beta](2026-01-02-beta.md).
+
+What this reinforced: check the memory limit.
+-- log/2026-01-02-beta.md --
+---
+id: urn:uuid:00000000-0000-4000-8000-000000000002
+title: Beta
+date: 2026-01-02
+kind: built
+project: Rocket
+tags: [go]
+summary: A short summary.
+aliases: [/old/beta/]
+---
+The body of beta.
+
+` + "```go\nfunc main() {}\n```" + `
+-- log/2026-01-03-gamma.md --
+---
+id: urn:uuid:00000000-0000-4000-8000-000000000003
+title: Gamma
+date: 2026-01-03
+kind: note
+tags: [aws, dns]
+hero:
+  src: gamma.png
+  alt: A picture
+---
+Gamma's body.
+-- log/gamma.png --
+!png 40x20
+-- log/2026-01-04-delta.md --
+---
+id: urn:uuid:00000000-0000-4000-8000-000000000004
+title: Delta
+date: 2026-01-04
+kind: decision
+project: Ledger
+tags: [dns]
+---
+Delta decides.
+
+What this reinforced: write it down.
+-- log/2026-01-05-draft.md --
+---
+id: urn:uuid:00000000-0000-4000-8000-000000000005
+title: A draft
+date: 2026-01-05
+kind: note
+draft: true
+tags: [go]
+---
+Not done yet.
+-- log/2026-01-06-epsilon.md --
+---
+id: urn:uuid:00000000-0000-4000-8000-000000000006
+title: Epsilon
+date: 2026-01-06
+kind: broke
+tags: [go, k8s]
+---
+Epsilon links to [alpha](2026-01-01-alpha.md) and [the log](../).
+`
+
+// memStore is the dev server's store in memory.
+type memStore struct {
+	mu    sync.Mutex
+	files map[[32]byte][]byte
+}
+
+func (m *memStore) put(sum [32]byte, data []byte) error {
+	if sha256.Sum256(data) != sum {
+		return fmt.Errorf("put: sum does not match")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files[sum] = bytes.Clone(data)
+	return nil
+}
+
+// incOptions are the dev server's options.
+func incOptions(src string) Options {
+	return Options{Src: src, Drafts: true, Serve: true, TickerLive: true, Now: now}
+}
+
+// fullBuild builds src from scratch as the dev server would, and returns
+// every file and the problems as text.
+func fullBuild(t *testing.T, src string) (map[string][]byte, string, error) {
+	t.Helper()
+	opts := incOptions(src)
+	opts.Out = filepath.Join(t.TempDir(), "public")
+	rep, err := Build(context.Background(), opts)
+	if err != nil {
+		return nil, problemsText(rep), err
+	}
+	files := map[string][]byte{}
+	err = filepath.WalkDir(opts.Out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == marker {
+			return err
+		}
+		rel, _ := filepath.Rel(opts.Out, p)
+		files[filepath.ToSlash(rel)], err = os.ReadFile(p)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, problemsText(rep), nil
+}
+
+func problemsText(rep *Report) string {
+	if rep == nil {
+		return ""
+	}
+	var b strings.Builder
+	rep.Problems.Print(&b)
+	return b.String()
+}
+
+// sameFiles reports every difference between a full build and an
+// incremental one.
+func sameFiles(t *testing.T, what string, want map[string][]byte, got *Output, st *memStore) {
+	t.Helper()
+	var diffs []string
+	for name, data := range want {
+		sum, ok := got.Files[name]
+		switch {
+		case !ok:
+			diffs = append(diffs, name+": missing")
+		case !bytes.Equal(st.files[sum], data):
+			diffs = append(diffs, name+": differs: "+firstDiff(data, st.files[sum]))
+		}
+	}
+	for name := range got.Files {
+		if _, ok := want[name]; !ok {
+			diffs = append(diffs, name+": not in a full build")
+		}
+	}
+	slices.Sort(diffs)
+	if len(diffs) > 0 {
+		t.Errorf("%s: the incremental build differs from a full build:\n\t%s", what, strings.Join(diffs, "\n\t"))
+	}
+}
+
+func firstDiff(want, got []byte) string {
+	i := 0
+	for i < len(want) && i < len(got) && want[i] == got[i] {
+		i++
+	}
+	lo := max(0, i-60)
+	return fmt.Sprintf("at byte %d: want …%q…, got …%q…", i, want[lo:min(len(want), i+60)], got[lo:min(len(got), i+60)])
+}
+
+// TestIncrementalMatchesFullBuild edits a log the ways an author does
+// and checks after each edit that the dev server's incremental build
+// made exactly the bytes of a full build of the same files, reported the
+// same problems, and did only a little work for edits inside one entry.
+func TestIncrementalMatchesFullBuild(t *testing.T) {
+	src := writeSite(t, incSite)
+	st := &memStore{files: map[[32]byte][]byte{}}
+	inc := NewBuilder(incOptions(src))
+	write := func(name, data string) {
+		t.Helper()
+		p := filepath.Join(src, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit := func(name, old, new string) {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(name)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(data), old) {
+			t.Fatalf("%s does not contain %q", name, old)
+		}
+		write(name, strings.Replace(string(data), old, new, 1))
+	}
+	remove := func(name string) {
+		t.Helper()
+		if err := os.Remove(filepath.Join(src, filepath.FromSlash(name))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// check builds incrementally and in full and compares. narrow says
+	// whether the build should have made only a few files.
+	check := func(what string, narrow bool, changed ...string) {
+		t.Helper()
+		if changed == nil {
+			changed = []string{}
+		}
+		got, rep, err := inc.Build(context.Background(), changed, st.put)
+		want, wantProblems, wantErr := fullBuild(t, src)
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("%s: incremental build error %v, full build error %v", what, err, wantErr)
+		}
+		if gotProblems := problemsText(rep); gotProblems != wantProblems {
+			t.Errorf("%s: problems differ:\nincremental:\n%s\nfull:\n%s", what, gotProblems, wantProblems)
+		}
+		if err != nil {
+			if err.Error() != wantErr.Error() {
+				t.Errorf("%s: error %q, a full build's %q", what, err, wantErr)
+			}
+			return
+		}
+		sameFiles(t, what, want, got, st)
+		if inc.narrowed != narrow {
+			t.Errorf("%s: narrowed build %v (made %d of %d files), want %v", what, inc.narrowed, got.Made, len(got.Files), narrow)
+		}
+	}
+
+	check("first build", false)
+	check("nothing changed", true, "log/2026-01-02-beta.md")
+
+	edit("log/2026-01-02-beta.md", "The body of beta.", "The body of beta, rewritten.")
+	check("a body edit", true, "log/2026-01-02-beta.md")
+	edit("log/2026-01-02-beta.md", "title: Beta", "title: Beta, retitled")
+	check("a title edit", true, "log/2026-01-02-beta.md")
+	edit("log/2026-01-02-beta.md", "summary: A short summary.", "summary: A longer summary now.")
+	check("a summary edit", true, "log/2026-01-02-beta.md")
+	edit("log/2026-01-01-alpha.md", "check the memory limit", "check the memory limit first")
+	check("a lesson edit", true, "log/2026-01-01-alpha.md")
+	edit("log/2026-01-03-gamma.md", "alt: A picture", "alt: A better picture")
+	check("a hero's alt text", true, "log/2026-01-03-gamma.md")
+	edit("log/2026-01-05-draft.md", "Not done yet.", "Nearly done.")
+	check("a draft's body", true, "log/2026-01-05-draft.md")
+	edit("log/2026-01-03-gamma.md", "Gamma's body.", "Gamma's body.\n\nWhat this reinforced: lessons appear.")
+	check("a lesson added", false, "log/2026-01-03-gamma.md")
+	edit("log/2026-01-04-delta.md", "Delta decides.", "Delta decides.\n\n"+strings.Repeat("Many words here. ", 300))
+	check("a long body (minutes to read change)", true, "log/2026-01-04-delta.md")
+	edit("log/2026-01-02-beta.md", "The body of beta, rewritten.", "Beta with [a link](2026-01-06-epsilon.md).")
+	check("a new link to another entry", true, "log/2026-01-02-beta.md")
+	edit("log/2026-01-01-alpha.md", "A", "A")
+	edit("log/2026-01-06-epsilon.md", "Epsilon links", "Epsilon still links")
+	check("two entries at once", true, "log/2026-01-01-alpha.md", "log/2026-01-06-epsilon.md")
+
+	// Edits that move an entry in the log, or change what the log is.
+	edit("log/2026-01-02-beta.md", "date: 2026-01-02", "date: 2026-01-07")
+	check("a date edit", false, "log/2026-01-02-beta.md")
+	edit("log/2026-01-04-delta.md", "tags: [dns]", "tags: [dns, go]")
+	check("a tag added", false, "log/2026-01-04-delta.md")
+	edit("log/2026-01-05-draft.md", "draft: true\n", "")
+	check("a draft published", false, "log/2026-01-05-draft.md")
+	write("log/2026-01-08-zeta.md", "---\nid: urn:uuid:00000000-0000-4000-8000-000000000008\ntitle: Zeta\ndate: 2026-01-08\nkind: note\n---\nNew.\n")
+	check("a new entry", false, "log/2026-01-08-zeta.md")
+	write("log/sub/2026-01-09-eta.md", "---\nid: urn:uuid:00000000-0000-4000-8000-000000000009\ntitle: Eta\ndate: 2026-01-09\nkind: note\n---\nIn a new folder.\n")
+	check("a new entry in a new folder", false, "log/sub")
+	remove("log/2026-01-08-zeta.md")
+	check("an entry removed", false, "log/2026-01-08-zeta.md")
+	write("log/gamma.png", string(generate(t, "png 30x30")))
+	check("an image replaced", false, "log/gamma.png")
+	write("static/notes.txt", "plain, edited")
+	check("a static file", false, "static/notes.txt")
+	write("home.md", "Hello again.")
+	check("home.md", false, "home.md")
+	edit("shiplog.toml", `title = "Inc"`, `title = "Inc, renamed"`)
+	check("shiplog.toml", false, "shiplog.toml")
+	write("layouts/style.css", "body { color: red }")
+	check("a theme file", false, "layouts/style.css")
+
+	// A broken entry fails like a full build, and fixing it recovers.
+	edit("log/2026-01-03-gamma.md", "date: 2026-01-03", "date: 03/01/2026")
+	check("broken front matter", false, "log/2026-01-03-gamma.md")
+	edit("log/2026-01-03-gamma.md", "date: 03/01/2026", "date: 2026-01-03")
+	check("fixed again", true, "log/2026-01-03-gamma.md")
+	edit("log/2026-01-01-alpha.md", "See [beta]", "See [nothing](missing.md) and [beta]")
+	check("a broken link", true, "log/2026-01-01-alpha.md")
+	edit("log/2026-01-01-alpha.md", "See [nothing](missing.md) and [beta]", "See [beta]")
+	check("the link fixed", true, "log/2026-01-01-alpha.md")
+
+	// Nothing told: everything is read again.
+	write("log/2026-01-06-epsilon.md", "---\nid: urn:uuid:00000000-0000-4000-8000-000000000006\ntitle: Epsilon\ndate: 2026-01-06\nkind: broke\n---\nQuietly changed.\n")
+	if _, _, err := inc.Build(context.Background(), nil, st.put); err != nil {
+		t.Fatal(err)
+	}
+	check("after a build told nothing", true, "log/2026-01-06-epsilon.md")
+}
