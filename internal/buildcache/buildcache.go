@@ -6,12 +6,16 @@
 // value is one file named by its key, in a subfolder named by the key's
 // first byte:
 //
-//	ab/ab12…ef     "shiplog-cache 1\n", the SHA-256 of the value, the value
+//	ab/ab12…ef     "shiplog-cache 2\n", the SHA-256 of the value, a CRC-32C
+//	               of the two, the value
 //
 // Values are written to a temporary file and renamed into place, so a
 // reader sees a whole value or none. A value whose checksum does not
 // match (a torn write, a disk error, an edit by hand) is ignored and
-// removed: a cache can make a build faster, never different.
+// removed: a cache can make a build faster, never different. The CRC is
+// what a read checks (it is cheap); the SHA-256 is the value's identity,
+// which Lookup returns so a caller can tell values apart without hashing
+// them again.
 //
 // A Cache is safe for concurrent use. A nil *Cache is a cache that holds
 // nothing, so callers need no special case when caching is off.
@@ -24,6 +28,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"hash"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -69,7 +74,9 @@ func (h *Hasher) Key() Key {
 	return k
 }
 
-const magic = "shiplog-cache 1\n"
+const magic = "shiplog-cache 2\n"
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Stats count what a cache did.
 type Stats struct {
@@ -115,33 +122,51 @@ func (c *Cache) use(k Key) {
 // Get returns the value stored under k. A missing, unreadable or corrupt
 // value is a miss.
 func (c *Cache) Get(k Key) ([]byte, bool) {
+	v, _, ok := c.Lookup(k)
+	return v, ok
+}
+
+// Lookup returns the value stored under k and its SHA-256.
+func (c *Cache) Lookup(k Key) (v []byte, sum Key, ok bool) {
 	if c == nil {
-		return nil, false
+		return nil, sum, false
 	}
 	_, file := c.path(k)
 	data, err := os.ReadFile(file)
 	if err != nil {
 		c.misses.Add(1)
-		return nil, false
+		return nil, sum, false
 	}
-	v, ok := decode(data)
+	v, sum, ok = decode(data)
 	if !ok {
 		c.corrupt.Add(1)
 		c.misses.Add(1)
 		os.Remove(file)
-		return nil, false
+		return nil, sum, false
 	}
 	c.hits.Add(1)
 	c.use(k)
-	return v, true
+	return v, sum, true
 }
 
 // Put stores v under k. A cache that cannot be written is not an error a
 // build should fail on, so Put's error is for tests and logs only.
 func (c *Cache) Put(k Key, v []byte) error {
+	_, err := c.Store(k, v)
+	return err
+}
+
+// Store stores v under k, like Put, and returns v's SHA-256 (also when
+// the cache is nil or cannot be written).
+func (c *Cache) Store(k Key, v []byte) (Key, error) {
+	sum := Key(sha256.Sum256(v))
 	if c == nil {
-		return nil
+		return sum, nil
 	}
+	return sum, c.put(k, v, sum)
+}
+
+func (c *Cache) put(k Key, v []byte, sum Key) error {
 	c.use(k)
 	shard, file := c.path(k)
 	if _, ok := c.dirs.Load(shard); !ok {
@@ -154,9 +179,11 @@ func (c *Cache) Put(k Key, v []byte) error {
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(v)
-	buf := make([]byte, 0, len(magic)+len(sum)+len(v))
-	buf = append(append(append(buf, magic...), sum[:]...), v...)
+	buf := make([]byte, 0, len(magic)+len(sum)+4+len(v))
+	buf = append(append(buf, magic...), sum[:]...)
+	crc := crc32.Update(crc32.Checksum(sum[:], castagnoli), castagnoli, v)
+	buf = binary.BigEndian.AppendUint32(buf, crc)
+	buf = append(buf, v...)
 	_, err = f.Write(buf)
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -172,16 +199,30 @@ func (c *Cache) Put(k Key, v []byte) error {
 	return nil
 }
 
-func decode(data []byte) ([]byte, bool) {
-	if len(data) < len(magic)+sha256.Size || !bytes.HasPrefix(data, []byte(magic)) {
-		return nil, false
+func decode(data []byte) (v []byte, sum Key, ok bool) {
+	const head = len(magic) + sha256.Size + 4
+	if len(data) < head || !bytes.HasPrefix(data, []byte(magic)) {
+		return nil, sum, false
 	}
-	sum := data[len(magic) : len(magic)+sha256.Size]
-	v := data[len(magic)+sha256.Size:]
-	if got := sha256.Sum256(v); !bytes.Equal(got[:], sum) {
-		return nil, false
+	copy(sum[:], data[len(magic):])
+	want := binary.BigEndian.Uint32(data[head-4:])
+	v = data[head:]
+	if crc32.Update(crc32.Checksum(sum[:], castagnoli), castagnoli, v) != want {
+		return nil, sum, false
 	}
-	return v, true
+	return v, sum, true
+}
+
+// Delete removes the value stored under k, if any.
+func (c *Cache) Delete(k Key) error {
+	if c == nil {
+		return nil
+	}
+	_, file := c.path(k)
+	if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // Prune removes every value that was neither read nor written since Open,

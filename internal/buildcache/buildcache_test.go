@@ -50,7 +50,7 @@ func TestCorruptIsAMiss(t *testing.T) {
 		"flipped byte": func(b []byte) []byte { b[len(b)-1] ^= 1; return b },
 		"truncated":    func(b []byte) []byte { return b[:len(b)/2] },
 		"empty":        func(b []byte) []byte { return nil },
-		"other format": func(b []byte) []byte { return []byte(strings.Replace(string(b), "cache 1", "cache 9", 1)) },
+		"other format": func(b []byte) []byte { return []byte(strings.Replace(string(b), "cache 2", "cache 9", 1)) },
 	} {
 		if err := c.Put(k, bytes.Repeat([]byte("value "), 100)); err != nil {
 			t.Fatal(err)

@@ -150,17 +150,20 @@ func readFile(fsys fs.FS, p string, limit int64) ([]byte, []fileProblem) {
 	fail := func(err error, hint, format string, args ...any) ([]byte, []fileProblem) {
 		return nil, []fileProblem{{diag.Errorf(p, 0, 0, hint, format, args...), err}}
 	}
+	notRegular := func(info fs.FileInfo) ([]byte, []fileProblem) {
+		return fail(nil, "entries and home.md must be regular files", "cannot read: %s, not a regular file", fileType(info.Mode()))
+	}
+	tooBig := func() ([]byte, []fileProblem) {
+		return fail(nil, "split it, or raise the limit",
+			"file is larger than the %s limit for Markdown files", formatSize(limit))
+	}
 	info, err := fs.Stat(fsys, p)
 	if err != nil {
 		msg, hint := statProblem(fsys, p, err)
 		return fail(err, hint, "%s", msg)
 	}
 	if !info.Mode().IsRegular() {
-		return fail(nil, "entries and home.md must be regular files", "cannot read: %s, not a regular file", fileType(info.Mode()))
-	}
-	tooBig := func() ([]byte, []fileProblem) {
-		return fail(nil, "split it, or raise the limit",
-			"file is larger than the %s limit for Markdown files", formatSize(limit))
+		return notRegular(info)
 	}
 	if info.Size() > limit {
 		return tooBig()
@@ -171,14 +174,23 @@ func readFile(fsys fs.FS, p string, limit int64) ([]byte, []fileProblem) {
 		return fail(err, hint, "%s", msg)
 	}
 	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// Size the buffer from the open file, so the bytes take one read and
+	// the end another (io.ReadAll grows from 512 bytes, read by read).
+	if info, err = f.Stat(); err != nil {
 		return fail(err, "", "cannot read: %v", unwrapPathError(err))
 	}
-	if int64(len(src)) > limit { // grew since Stat
+	if !info.Mode().IsRegular() { // replaced since the look
+		return notRegular(info)
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(min(info.Size(), limit)) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
+		return fail(err, "", "cannot read: %v", unwrapPathError(err))
+	}
+	if int64(buf.Len()) > limit { // grew since Stat
 		return tooBig()
 	}
-	return src, nil
+	return buf.Bytes(), nil
 }
 
 // statProblem explains why p cannot be opened. A link that leaves the

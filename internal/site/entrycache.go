@@ -36,13 +36,14 @@ type question struct {
 }
 
 // renderMarkdown renders d, through the cache when the build has one. It
-// returns the key of d's inputs as well, which identifies the result.
+// returns the result's identity as well (the SHA-256 of its encoding;
+// zero without a cache), for fingerprints.
 func (b *builder) renderMarkdown(d markdown.Doc) (*markdown.Result, buildcache.Key, error) {
 	k := buildcache.NewHasher().String(entryCacheFormat).String(b.mdSettings).
 		String(d.Path).Int(int64(d.Line)).Bytes(d.Source).Key()
-	if data, ok := b.cache.Get(k); ok {
+	if data, sum, ok := b.cache.Lookup(k); ok {
 		if res, qs, err := decodeRendered(data); err == nil && replay(d, qs) {
-			return res, k, nil
+			return res, sum, nil
 		}
 	}
 	var qs []question
@@ -63,12 +64,14 @@ func (b *builder) renderMarkdown(d markdown.Doc) (*markdown.Result, buildcache.K
 	}
 	res, err := b.md.Render(rec)
 	if err != nil {
-		return nil, k, err
+		return nil, buildcache.Key{}, err
 	}
+	var sum buildcache.Key
 	if b.cache != nil {
-		b.cache.Put(k, encodeRendered(res, qs)) // a cache that cannot be written only makes the next build slower
+		// A cache that cannot be written only makes the next build slower.
+		sum, _ = b.cache.Store(k, encodeRendered(res, qs))
 	}
-	return res, k, nil
+	return res, sum, nil
 }
 
 // replay asks d's questions again and reports whether every answer is

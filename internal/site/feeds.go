@@ -77,7 +77,7 @@ func (b *builder) feedJobs(queued []job) ([]job, error) {
 					f.Items = append(f.Items, item[e]())
 				}
 				return ff.write(f, b.cfg.AbsURL(sitePath+ff.file)), nil
-			}})
+			}, fp: b.pageFP(ff.file, sitePath+"\x00"+title+"\x00"+subtitle, of...)})
 			b.dependsOn(strings.TrimPrefix(sitePath, "/")+ff.file, of, nil)
 		}
 	}

@@ -44,22 +44,10 @@ func TestRelated(t *testing.T) {
 		}
 		return []string{x.Project}
 	})
-	pos := map[*content.Entry]map[*content.Term]int{}
-	termsOf := map[*content.Entry][]*content.Term{}
-	for _, g := range [][]*content.Term{log.Tags, log.Projects} {
-		for _, term := range g {
-			for i, x := range term.Entries {
-				if pos[x] == nil {
-					pos[x] = map[*content.Term]int{}
-				}
-				pos[x][term] = i
-				termsOf[x] = append(termsOf[x], term)
-			}
-		}
-	}
+	x := newRelatedIndex(entries, log.Tags, log.Projects)
 	a := entries[1]
 	var got []string
-	for _, r := range related(a, pos, termsOf[a], 4) {
+	for _, r := range x.related(a, 4) {
 		got = append(got, r.Path)
 	}
 	// c shares a tag and the project (the project weighs two tags), b
@@ -73,7 +61,7 @@ func TestRelated(t *testing.T) {
 			t.Fatalf("related(a) = %v, want %v", got, want)
 		}
 	}
-	if r := related(entries[6], pos, termsOf[entries[6]], 3); len(r) != 0 {
+	if r := x.related(entries[6], 3); len(r) != 0 {
 		t.Errorf("related(g) = %d entries, want none: it shares nothing", len(r))
 	}
 }

@@ -224,6 +224,9 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 	if err != nil {
 		return fail(err)
 	}
+	if b.cache != nil && inc == nil { // the dev server keeps its own generations
+		st.remember(buildcache.Open(filepath.Join(opts.Src, ".shiplog", "cache", "outputs")))
+	}
 	swapped := false
 	defer func() {
 		if !swapped { // any way out but the swap, a panic included
@@ -247,6 +250,8 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 		return fail(err)
 	}
 	swapped = true
+	st.saveManifest()
+	b.written, b.unchanged, b.removed, b.skipped = b.nFiles-st.unchanged, st.unchanged, st.removed, st.skipped
 	if inc == nil { // the dev server reuses renders without asking the cache
 		b.cache.Prune() // a cache that cannot be pruned only grows
 	}
@@ -285,7 +290,10 @@ type builder struct {
 	mdSettings string            // what besides a document a render depends on
 	sw         *stopwatch        // nil unless Options.Stats
 
-	written, unchanged, removed int // output files
+	written, unchanged, removed, skipped int // output files
+
+	efp map[*content.Entry]buildcache.Key // entry fingerprints (fingerprint.go)
+	gfp buildcache.Key                    // the global fingerprint
 
 	byPath   map[string]*content.Entry // published entries by source path
 	pageURLs map[string]bool           // the site's pages ("/log/x/"), for relative links
@@ -320,7 +328,8 @@ type rendered struct {
 	view   *render.Entry
 	assets []asset
 	diags  diag.List
-	key    buildcache.Key // of the Markdown's inputs
+	id     buildcache.Key // of the rendered Markdown; zero without a cache
+	fp     buildcache.Key // of what pages show of the entry; zero without a cache
 }
 
 // renderEntries renders every entry's Markdown in parallel on all cores.
@@ -338,6 +347,9 @@ func (b *builder) renderEntries(ctx context.Context) error {
 				var err error
 				if !ok {
 					r, err = b.renderEntrySafely(entries[i])
+					if err == nil && r.id != (buildcache.Key{}) {
+						r.fp = entryFP(entries[i], r.view, r.id)
+					}
 				}
 				b.opts.Progress.add(1)
 				if err != nil {
@@ -365,8 +377,10 @@ func (b *builder) renderEntries(ctx context.Context) error {
 	default:
 	}
 	b.views = make(map[*content.Entry]*render.Entry, len(entries))
+	b.efp = make(map[*content.Entry]buildcache.Key, len(entries))
 	for i, e := range entries {
 		b.views[e] = out[i].view
+		b.efp[e] = out[i].fp
 		b.assets = append(b.assets, out[i].assets...)
 		b.problems.Add(out[i].diags...)
 		b.keep(e, out[i])
@@ -522,7 +536,7 @@ func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 		}
 		return pic
 	}
-	res, key, err := b.renderMarkdown(markdown.Doc{
+	res, id, err := b.renderMarkdown(markdown.Doc{
 		Path:   e.Path,
 		Line:   e.BodyLine,
 		Source: e.Body,
@@ -539,7 +553,7 @@ func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 		return r, err
 	}
 	b.useImages(e.Dir(), e.Path, res.Images)
-	r.diags, r.key = res.Problems, key
+	r.diags, r.id = res.Problems, id
 	v := b.entryView(e)
 	v.Body = template.HTML(res.HTML)
 	if e.Lesson != "" {

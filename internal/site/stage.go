@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/shiplog/shiplog/internal/buildcache"
 )
 
 // marker is written at the root of every output folder, so a build never
@@ -28,6 +30,14 @@ type stage struct {
 	// put, when set, takes every file instead of the folder: the dev
 	// server keeps its sites elsewhere (incremental.go).
 	put func(rel string, data []byte) error
+
+	// Updating in place (see output.go); all nil without remember.
+	manifests *buildcache.Cache
+	prev      *manifest          // the output folder's, when it can be trusted
+	next      map[string]outFile // what the output holds after this build
+	changed   []string           // files in the staging folder, when updating
+
+	unchanged, removed, skipped int
 }
 
 func newStage(out string) (*stage, error) {
@@ -104,12 +114,16 @@ func (s *stage) discard() {
 	}
 }
 
-// swap replaces the output folder with the staging folder. When only
+// swap replaces the output folder with the staging folder, or, when
+// updating in place, moves the staging folder's files into it. When only
 // removing the previous output fails, the new site is in place and
 // leftover says what is left behind.
 func (s *stage) swap() (leftover, err error) {
 	if s.put != nil {
 		return nil, nil
+	}
+	if s.prev != nil {
+		return s.apply()
 	}
 	if err := os.WriteFile(filepath.Join(s.dir, marker), []byte("built by shiplog; this folder is replaced on every build\n"), 0o644); err != nil {
 		return nil, err

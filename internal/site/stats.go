@@ -26,6 +26,7 @@ type Stats struct {
 	Written   int              // output files written
 	Unchanged int              // output files whose bytes were already in place
 	Removed   int              // output files of the previous build that are gone
+	Skipped   int              // unchanged files whose pages were not even rendered (their inputs did not change)
 
 	PeakRSS int64 // bytes, the process's high-water mark so far
 }
@@ -51,7 +52,7 @@ func (s *Stats) Print(w io.Writer) {
 	fmt.Fprintf(w, "templates  %s CPU\n", s.Templates.Round(time.Millisecond))
 	fmt.Fprintf(w, "images     %s CPU reading (and scrubbing) images and static files\n", s.Files.Round(time.Millisecond))
 	fmt.Fprintf(w, "cache      %d hits, %d misses, %d written, %d corrupt, %d pruned\n", s.Cache.Hits, s.Cache.Misses, s.Cache.Puts, s.Cache.Corrupt, s.Cache.Pruned)
-	fmt.Fprintf(w, "output     %d written, %d unchanged, %d removed\n", s.Written, s.Unchanged, s.Removed)
+	fmt.Fprintf(w, "output     %d written, %d unchanged (%d not rendered), %d removed\n", s.Written, s.Unchanged, s.Skipped, s.Removed)
 	fmt.Fprintf(w, "peak RSS   %s\n", mib(uint64(s.PeakRSS)))
 }
 
@@ -123,7 +124,7 @@ func (sw *stopwatch) finish(b *builder) *Stats {
 		hs := b.md.Stats()
 		s.Highlight, s.Blocks, s.Reused = hs.Highlight, hs.Blocks, hs.Reused
 		s.Cache = b.cache.Stats()
-		s.Written, s.Unchanged, s.Removed = b.written, b.unchanged, b.removed
+		s.Written, s.Unchanged, s.Removed, s.Skipped = b.written, b.unchanged, b.removed, b.skipped
 	}
 	s.PeakRSS = peakRSS()
 	return s

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/shiplog/shiplog/internal/buildcache"
 	"github.com/shiplog/shiplog/internal/content"
 	"github.com/shiplog/shiplog/internal/diag"
 	"github.com/shiplog/shiplog/internal/render"
@@ -33,6 +34,11 @@ type job struct {
 	// same path, the later one is reported, and it should be the one
 	// the author chose (a static file over a page of the log).
 	rank int
+	// fp is the fingerprint of everything the output depends on
+	// (fingerprint.go); a rebuild that finds the same fingerprint keeps
+	// the file without running the job. Zero when unknown: the job runs
+	// and its bytes are compared.
+	fp buildcache.Key
 }
 
 const (
@@ -65,6 +71,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	if jsName != "" {
 		b.site.TickerJS = b.url("/" + jsName)
 	}
+	b.gfp = b.globalFP()
 
 	var jobs []job
 	add := func(out, by string, run func() ([]byte, error)) {
@@ -85,6 +92,12 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		}}
 	}
 	page := func(p, tplName string, data any) { jobs = append(jobs, pageJob(p, tplName, data)) }
+	// pageOfAll adds a page that may show anything of any entry.
+	pageOfAll := func(p, tplName string, data any) {
+		j := pageJob(p, tplName, data)
+		j.fp = b.pageFP(tplName, p, b.log.Entries...)
+		jobs = append(jobs, j)
+	}
 
 	add(cssName, "the theme", func() ([]byte, error) { return css, nil })
 	b.shapeOnly(cssName)
@@ -126,11 +139,12 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	if home.Description == "" {
 		home.Description = b.cfg.Tagline
 	}
-	page("/", "home.html", home)
+	pageOfAll("/", "home.html", home)
 	b.dependsOn("index.html", nil, entries[:min(8, len(entries))])
 
 	// The log stream, all entries and per kind.
-	b.stream(page, "/log/", "Log", "", entries)
+	addJob := func(j job) { jobs = append(jobs, j) }
+	b.stream(pageJob, addJob, "/log/", "Log", "", entries)
 	for _, k := range content.Kinds {
 		var of []*content.Entry
 		for _, e := range entries {
@@ -139,29 +153,17 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 			}
 		}
 		if len(of) > 0 {
-			b.stream(page, "/log/kind/"+k+"/", kindLabels[k], k, of)
+			b.stream(pageJob, addJob, "/log/kind/"+k+"/", kindLabels[k], k, of)
 		}
 	}
 
 	// Entry pages.
-	var pos map[*content.Entry]map[*content.Term]int
-	var termsOf map[*content.Entry][]*content.Term
+	var rel *relatedIndex
 	relatedTo := func(e *content.Entry) []*content.Entry {
-		if pos == nil {
-			pos, termsOf = map[*content.Entry]map[*content.Term]int{}, map[*content.Entry][]*content.Term{}
-			for _, group := range [][]*content.Term{b.log.Tags, b.log.Projects} {
-				for _, t := range group {
-					for i, e := range t.Entries {
-						if pos[e] == nil {
-							pos[e] = map[*content.Term]int{}
-						}
-						pos[e][t] = i
-						termsOf[e] = append(termsOf[e], t)
-					}
-				}
-			}
+		if rel == nil {
+			rel = newRelatedIndex(entries, b.log.Tags, b.log.Projects)
 		}
-		return related(e, pos, termsOf[e], 3)
+		return rel.related(e, 3)
 	}
 	for i, e := range entries {
 		line, col := e.KeyPos("aliases")
@@ -180,19 +182,23 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 			Page:  b.page(e.Title, cmp.Or(e.Summary, v.LessonText), e.URL(), "log"),
 			Entry: eager(v),
 		}
+		shown := []*content.Entry{e, nil, nil}
 		if i+1 < len(entries) {
 			p.Prev = &render.Link{Label: entries[i+1].Title, URL: all[i+1].URL}
+			shown[1] = entries[i+1]
 		}
 		if i > 0 {
 			p.Next = &render.Link{Label: entries[i-1].Title, URL: all[i-1].URL}
+			shown[2] = entries[i-1]
 		}
-		rel := b.relatedOf(e, relatedTo)
-		p.Related = b.viewsOf(rel)
+		related := b.relatedOf(e, relatedTo)
+		p.Related = b.viewsOf(related)
 		b.describeEntry(&p.Page, e, v)
 		j := pageJob(e.URL(), "entry.html", p)
 		j.by, j.src, j.rank = e.Path, e.Path, rankEntry
+		j.fp = b.pageFP("entry.html", e.URL(), append(shown, related...)...)
 		jobs = append(jobs, j)
-		b.dependsOn(j.out, entries[i:i+1], append(slices.Clip(entries[max(0, i-1):min(len(entries), i+2)]), rel...))
+		b.dependsOn(j.out, entries[i:i+1], append(slices.Clip(entries[max(0, i-1):min(len(entries), i+2)]), related...))
 	}
 
 	// Tags and projects.
@@ -204,7 +210,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		{b.log.Tags, "/tags/", "tag", "Tags", "tags"},
 		{b.log.Projects, "/projects/", "project", "Projects", "projects"},
 	} {
-		page(g.prefix, "terms.html", &render.TermsPage{
+		pageOfAll(g.prefix, "terms.html", &render.TermsPage{
 			Page:    b.page(g.heading, "", g.prefix, g.sect),
 			Heading: g.heading,
 			What:    g.what,
@@ -230,15 +236,17 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 			if n := len(t.Entries); n > 0 {
 				tp.First, tp.Last = t.Entries[n-1].Date, t.Entries[0].Date
 			}
-			page(g.prefix+t.Slug+"/", "term.html", tp)
+			j := pageJob(g.prefix+t.Slug+"/", "term.html", tp)
+			j.fp = b.pageFP("term.html", g.prefix+"\x00"+t.Slug+"\x00"+t.Name, t.Entries...)
+			jobs = append(jobs, j)
 			b.dependsOn(pageOut(g.prefix+t.Slug+"/"), nil, t.Entries)
 		}
 	}
 
 	// Archive, 404; lessons, errors and search (search.go).
-	page("/archive/", "archive.html", &render.ArchivePage{Page: b.page("Archive", "Every entry by year and month.", "/archive/", "archive"), Years: archive(all)})
+	pageOfAll("/archive/", "archive.html", &render.ArchivePage{Page: b.page("Archive", "Every entry by year and month.", "/archive/", "archive"), Years: archive(all)})
 	b.dependsOn("archive/index.html", nil, entries)
-	page("/404.html", "404.html", &render.NotFoundPage{Page: b.page("Page not found", "", "/404.html", ""), Latest: all[:min(5, len(all))]})
+	pageOfAll("/404.html", "404.html", &render.NotFoundPage{Page: b.page("Page not found", "", "/404.html", ""), Latest: all[:min(5, len(all))]})
 	b.dependsOn("404.html", nil, entries[:min(5, len(entries))])
 	known, err := b.knowledge(ctx, pageJob)
 	if err != nil {
@@ -261,7 +269,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 
 // stream adds the pages of a log stream at base: full entries, newest
 // first, page_size to a page.
-func (b *builder) stream(page func(string, string, any), base, heading, kind string, entries []*content.Entry) {
+func (b *builder) stream(pageJob func(string, string, any) job, add func(job), base, heading, kind string, entries []*content.Entry) {
 	size := b.cfg.PageSize
 	total := max(1, (len(entries)+size-1)/size)
 	pageURL := func(n int) string {
@@ -280,17 +288,10 @@ func (b *builder) stream(page func(string, string, any), base, heading, kind str
 	for n := 1; n <= total; n++ {
 		lo, hi := (n-1)*size, min(n*size, len(entries))
 		if !b.wants(pageOut(pageURL(n))) {
-			page(pageURL(n), "log.html", nil) // the last build's (incremental.go)
+			add(pageJob(pageURL(n), "log.html", nil)) // the last build's (incremental.go)
 			continue
 		}
 		b.dependsOn(pageOut(pageURL(n)), entries[lo:hi], nil)
-		views := make([]*render.Entry, 0, hi-lo)
-		for _, e := range entries[lo:hi] {
-			views = append(views, streamView(b.views[e]))
-		}
-		if len(views) > 0 {
-			views[0].HeroEager = true
-		}
 		title := heading
 		if n > 1 {
 			title = fmt.Sprintf("%s, page %d", heading, n)
@@ -300,7 +301,6 @@ func (b *builder) stream(page func(string, string, any), base, heading, kind str
 			Heading: heading,
 			Kind:    kind,
 			Kinds:   kinds,
-			Entries: views,
 			Pager:   render.Pager{Number: n, Total: total},
 		}
 		if base == "/log/" && n == 1 {
@@ -312,7 +312,23 @@ func (b *builder) stream(page func(string, string, any), base, heading, kind str
 		if n < total {
 			sp.Pager.Next = b.url(pageURL(n + 1))
 		}
-		page(pageURL(n), "log.html", sp)
+		j := pageJob(pageURL(n), "log.html", sp)
+		// The entries' copies are made when the page is written and
+		// dropped after, so a big log's stream is never all in memory.
+		run, shown := j.run, entries[lo:hi]
+		j.run = func() ([]byte, error) {
+			sp.Entries = make([]*render.Entry, len(shown))
+			for i, e := range shown {
+				sp.Entries[i] = streamView(b.views[e])
+			}
+			if len(sp.Entries) > 0 {
+				sp.Entries[0].HeroEager = true
+			}
+			defer func() { sp.Entries = nil }()
+			return run()
+		}
+		j.fp = b.pageFP("log.html", fmt.Sprintf("%s\x00%s\x00%s\x00%d\x00%d\x00%v", base, heading, kind, n, total, kinds), entries[lo:hi]...)
+		add(j)
 	}
 }
 
@@ -458,10 +474,15 @@ func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
 				if j.rank == rankImage || j.rank == rankStatic {
 					done = b.sw.timeFiles()
 				}
+				if st.reuse(j) {
+					done()
+					b.opts.Progress.add(1)
+					continue
+				}
 				data, err := runJob(j)
 				done()
 				if err == nil {
-					err = st.write(j.out, data)
+					err = st.store(j, data)
 				}
 				b.opts.Progress.add(1)
 				if err != nil {

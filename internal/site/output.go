@@ -1,0 +1,257 @@
+package site
+
+// Rebuilds touch only what changed. After every build the cache keeps a
+// manifest of the output folder (DIR/.shiplog/cache/outputs/): for each
+// file, the fingerprint of the job that wrote it (a hash of everything
+// the page shows, when the job has one), the SHA-256 of its bytes and its
+// size. The next build into the same folder trusts the manifest when the
+// folder's marker file is the one the manifest names, and then:
+//
+//   - a job whose fingerprint is unchanged is not run at all;
+//   - a job whose bytes come out the same is not written;
+//   - only new and changed files go to the staging folder; when the whole
+//     build succeeded they are renamed into the output one by one, and the
+//     files of the previous build that no job wrote are removed.
+//
+// So unchanged files keep their bytes, inode and modification time (rsync
+// and deploys skip them), a failed build still leaves the output exactly
+// as it was, and a no-change rebuild writes nothing. The manifest is
+// removed before the output is touched and saved after, so a build killed
+// while moving files in leaves no manifest, and the next build replaces
+// the output whole, as a build without a manifest always does.
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/shiplog/shiplog/internal/buildcache"
+)
+
+// outFile is one file of an output folder.
+type outFile struct {
+	fp   buildcache.Key // of the inputs of the job that wrote it; zero when it has none
+	sum  buildcache.Key // SHA-256 of its bytes
+	size int64
+}
+
+// manifest is what a build wrote into an output folder.
+type manifest struct {
+	marker string // markerID of the folder when the manifest was saved
+	files  map[string]outFile
+}
+
+const manifestFormat = "output manifest 1"
+
+func manifestKey(out string) buildcache.Key {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		abs = out
+	}
+	return buildcache.NewHasher().String(manifestFormat).String(abs).Key()
+}
+
+// markerID identifies the marker file of the output folder out: a build
+// that replaces the folder writes a new one. "" when there is none.
+func markerID(out string) string {
+	info, err := os.Stat(filepath.Join(out, marker))
+	if err != nil {
+		return ""
+	}
+	return strconv.FormatInt(info.Size(), 10) + ":" + strconv.FormatInt(info.ModTime().UnixNano(), 10)
+}
+
+func encodeManifest(m *manifest) []byte {
+	e := &encoder{}
+	e.str(m.marker)
+	e.int(len(m.files))
+	paths := make([]string, 0, len(m.files))
+	for p := range m.files {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		f := m.files[p]
+		e.str(p)
+		e.buf = append(e.buf, f.fp[:]...)
+		e.buf = append(e.buf, f.sum[:]...)
+		e.buf = binary.AppendUvarint(e.buf, uint64(f.size))
+	}
+	return e.buf
+}
+
+func decodeManifest(data []byte) (*manifest, error) {
+	d := &decoder{buf: data}
+	m := &manifest{marker: d.str()}
+	n := d.int()
+	if n < 0 || n > len(data) {
+		return nil, errCorrupt
+	}
+	m.files = make(map[string]outFile, n)
+	for range n {
+		p := d.str()
+		var f outFile
+		if len(d.buf) < 2*len(f.fp) {
+			return nil, errCorrupt
+		}
+		copy(f.fp[:], d.buf)
+		copy(f.sum[:], d.buf[len(f.fp):])
+		d.buf = d.buf[2*len(f.fp):]
+		size, w := binary.Uvarint(d.buf)
+		if w <= 0 {
+			return nil, errCorrupt
+		}
+		d.buf = d.buf[w:]
+		f.size = int64(size)
+		m.files[p] = f
+	}
+	if d.err != nil || len(d.buf) != 0 {
+		return nil, errCorrupt
+	}
+	return m, nil
+}
+
+// remember makes s keep a manifest of what it writes in c, and, when c
+// holds a manifest of the output folder that still describes it, update
+// that folder in place instead of replacing it.
+func (s *stage) remember(c *buildcache.Cache) {
+	if c == nil {
+		return
+	}
+	s.manifests = c
+	s.next = map[string]outFile{}
+	data, ok := c.Get(manifestKey(s.out))
+	if !ok {
+		return
+	}
+	m, err := decodeManifest(data)
+	if err != nil || m.marker == "" || m.marker != markerID(s.out) {
+		return
+	}
+	s.prev = m
+}
+
+// reuse reports whether the file that j would write is already in the
+// output: its job's fingerprint is the one recorded, and the file is
+// still there, of the recorded size.
+func (s *stage) reuse(j job) bool {
+	if s.prev == nil || j.fp == (buildcache.Key{}) {
+		return false
+	}
+	f, ok := s.prev.files[j.out]
+	if !ok || f.fp != j.fp || !s.intact(j.out, f) {
+		return false
+	}
+	s.keep(j.out, f)
+	s.mu.Lock()
+	s.skipped++
+	s.mu.Unlock()
+	return true
+}
+
+// intact reports whether the output still holds f at rel.
+func (s *stage) intact(rel string, f outFile) bool {
+	info, err := os.Lstat(filepath.Join(s.out, filepath.FromSlash(rel)))
+	return err == nil && info.Mode().IsRegular() && info.Size() == f.size
+}
+
+func (s *stage) keep(rel string, f outFile) {
+	s.mu.Lock()
+	s.next[rel] = f
+	s.unchanged++
+	s.mu.Unlock()
+}
+
+// store stores the output of j: nowhere when the output already holds
+// these bytes, else in the staging folder.
+func (s *stage) store(j job, data []byte) error {
+	if s.manifests == nil {
+		return s.write(j.out, data)
+	}
+	f := outFile{fp: j.fp, sum: sha256.Sum256(data), size: int64(len(data))}
+	if s.prev != nil {
+		if p, ok := s.prev.files[j.out]; ok && p.sum == f.sum && s.intact(j.out, p) {
+			s.keep(j.out, f)
+			return nil
+		}
+	}
+	if err := s.write(j.out, data); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.next[j.out] = f
+	if s.prev != nil {
+		s.changed = append(s.changed, j.out)
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+// apply moves the new and changed files into the output folder and
+// removes the files of the previous build that this one did not write.
+func (s *stage) apply() (leftover, err error) {
+	if err := s.manifests.Delete(manifestKey(s.out)); err != nil {
+		return nil, fmt.Errorf("update %s: %w", s.out, err)
+	}
+	var gone []string
+	for p := range s.prev.files {
+		if _, ok := s.next[p]; !ok {
+			gone = append(gone, p)
+		}
+	}
+	slices.Sort(gone)
+	emptied := map[string]bool{}
+	for _, p := range gone {
+		if err := os.Remove(filepath.Join(s.out, filepath.FromSlash(p))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("update %s: %w", s.out, err)
+		}
+		s.removed++
+		for d := path.Dir(p); d != "."; d = path.Dir(d) {
+			emptied[d] = true
+		}
+	}
+	// Deepest first, so a folder is removed after its subfolders; one
+	// that still holds something stays.
+	dirs := make([]string, 0, len(emptied))
+	for d := range emptied {
+		dirs = append(dirs, d)
+	}
+	slices.SortFunc(dirs, func(a, b string) int { return strings.Count(b, "/") - strings.Count(a, "/") })
+	for _, d := range dirs {
+		os.Remove(filepath.Join(s.out, filepath.FromSlash(d)))
+	}
+	slices.Sort(s.changed)
+	made := map[string]bool{}
+	for _, p := range s.changed {
+		dst := filepath.Join(s.out, filepath.FromSlash(p))
+		if d := filepath.Dir(dst); !made[d] {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return nil, fmt.Errorf("update %s: %w", s.out, err)
+			}
+			made[d] = true
+		}
+		if err := os.Rename(filepath.Join(s.dir, filepath.FromSlash(p)), dst); err != nil {
+			return nil, fmt.Errorf("update %s: %w", s.out, err)
+		}
+	}
+	if err := os.RemoveAll(s.dir); err != nil {
+		return fmt.Errorf("the staging folder is left at %s: %w", s.dir, err), nil
+	}
+	return nil, nil
+}
+
+// saveManifest records what the output folder now holds.
+func (s *stage) saveManifest() {
+	if s.manifests == nil {
+		return
+	}
+	s.manifests.Put(manifestKey(s.out), encodeManifest(&manifest{marker: markerID(s.out), files: s.next}))
+}
