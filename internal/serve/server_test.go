@@ -33,6 +33,7 @@ type fakeBuild struct {
 
 	mu      sync.Mutex
 	changes [][]string // what each build was told changed
+	pages   []string   // what each build read in page.txt
 }
 
 func newFakeBuild(t *testing.T) *fakeBuild {
@@ -72,6 +73,9 @@ func (f *fakeBuild) build(ctx context.Context, changed []string, put func(Sum, [
 		return nil, ctx.Err()
 	}
 	page := strings.TrimSpace(string(data))
+	f.mu.Lock()
+	f.pages = append(f.pages, page)
+	f.mu.Unlock()
 	switch page {
 	case "BROKEN":
 		return nil, errors.New("page.txt:1:1: error: the page is broken (write something else)")
@@ -113,15 +117,21 @@ type running struct {
 // until it serves.
 func startRun(t *testing.T, f *fakeBuild) *running {
 	t.Helper()
+	return startRunWith(t, f.src, f.build)
+}
+
+// startRunWith starts Run on src with build.
+func startRunWith(t *testing.T, src string, build func(context.Context, []string, func(Sum, []byte) error) (*Output, error)) *running {
+	t.Helper()
 	t.Setenv("TMPDIR", t.TempDir()) // to see that Run cleans up after itself
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{out: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
 	ready := make(chan string, 1)
 	go func() {
 		r.done <- Run(ctx, Options{
-			Src:   f.src,
+			Src:   src,
 			Port:  0,
-			Build: f.build,
+			Build: build,
 			Log:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Out:   r.out,
 			Ready: func(url string) { ready <- url },

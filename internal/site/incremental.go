@@ -285,16 +285,25 @@ func (c *Builder) attach(b *builder) {
 }
 
 // onlyEntries reports whether every path names a Markdown file under
-// log/: changes to anything else may change what renders resolve to.
+// log/, or the stylesheet: changes to anything else may change what
+// renders resolve to.
 func onlyEntries(paths []string) bool {
 	for _, p := range paths {
 		ext := strings.ToLower(path.Ext(p))
-		if !strings.HasPrefix(p, "log/") || (ext != ".md" && ext != ".markdown") {
+		if p != themeCSS && (!strings.HasPrefix(p, "log/") || (ext != ".md" && ext != ".markdown")) {
 			return false
 		}
 	}
 	return true
 }
+
+// themeCSS is the stylesheet a log overrides the theme's with, and
+// serveCSS where the dev server publishes it: under one name whatever it
+// holds, so an edit changes that file alone.
+const (
+	themeCSS = "layouts/style.css"
+	serveCSS = "assets/style.css"
+)
 
 // reused returns the last build's render of e, when it is still right.
 func (b *builder) reused(e *content.Entry) (rendered, bool) {
@@ -350,6 +359,10 @@ func (c *Builder) narrow(b *builder) {
 		only[name] = true
 	}
 	for _, p := range c.changed {
+		if p == themeCSS && b.opts.Serve {
+			only[serveCSS] = true
+			continue
+		}
 		x1, x2 := prev.byPath[p], b.byPath[p]
 		if x1 == nil || x2 == nil {
 			return

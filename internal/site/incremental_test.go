@@ -302,7 +302,11 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 	edit("shiplog.toml", `title = "Inc"`, `title = "Inc, renamed"`)
 	check("shiplog.toml", false, "shiplog.toml")
 	write("layouts/style.css", "body { color: red }")
-	check("a theme file", false, "layouts/style.css")
+	check("the stylesheet", true, "layouts/style.css")
+	write("layouts/style.css", "body { color: blue }")
+	check("the stylesheet again", true, "layouts/style.css")
+	write("layouts/base.html", "{{define \"base\"}}<!doctype html><title>{{.Title}}</title><body>{{template \"main\" .}}</body>{{end}}")
+	check("a template", false, "layouts/base.html")
 
 	// A broken entry fails like a full build, and fixing it recovers.
 	edit("log/2026-01-03-gamma.md", "date: 2026-01-03", "date: 03/01/2026")

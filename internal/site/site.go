@@ -603,6 +603,11 @@ func (b *builder) siteRoot() string {
 // CDNs can cache it forever.
 func (b *builder) cssFile() (name string, data []byte) {
 	data = b.files.Get("style.css")
+	if b.opts.Serve {
+		// The dev server swaps a changed stylesheet into open pages, which
+		// needs it to keep its name (see incremental.go).
+		return serveCSS, data
+	}
 	sum := sha256.Sum256(data)
 	return fmt.Sprintf("assets/style.%x.css", sum[:5]), data
 }

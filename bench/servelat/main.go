@@ -1,0 +1,378 @@
+// Command servelat measures how long the dev server takes from saving an
+// entry to the browser showing it.
+//
+//	go run ./bench/gencorpus -n 10000 -out /tmp/c10k
+//	go run ./bench/servelat -src /tmp/c10k -runs 20
+//
+// It starts `shiplog serve` on the corpus (a real process, the real
+// watcher), opens the page of one entry in headless Chromium, and then,
+// -runs times, appends a paragraph with a new marker word to the entry's
+// body and times:
+//
+//	event  the save → the server-sent event announcing the new build
+//	page   the save → an HTTP GET of the page returning the marker
+//	browser the save → the open page's reload finishing (DOMContentLoaded)
+//	        with the marker in its text, without anyone touching it
+//
+// and the build time the server printed ("rebuilt in …"). Saves are
+// -gap apart, so each is its own burst. At the end the entry is restored
+// byte for byte. Without Chromium (-browser=false) only the first two are
+// measured.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+func main() {
+	src := flag.String("src", "", "the log to serve (a corpus from bench/gencorpus); its entry is edited and restored")
+	runs := flag.Int("runs", 20, "saves to time")
+	gap := flag.Duration("gap", 400*time.Millisecond, "pause between saves")
+	bin := flag.String("shiplog", "", "shiplog binary (default: build ./cmd/shiplog)")
+	browser := flag.Bool("browser", true, "time the page in headless Chromium too")
+	entry := flag.String("entry", "", "entry to edit, relative to -src (default: the newest by file name)")
+	flag.Parse()
+	if *src == "" {
+		fatal(errors.New("-src is required"))
+	}
+	if err := run(*src, *entry, *bin, *runs, *gap, *browser); err != nil {
+		fatal(err)
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "servelat:", err)
+	os.Exit(1)
+}
+
+type sample struct {
+	event, page, browser, build time.Duration
+}
+
+func run(src, entry, bin string, runs int, gap time.Duration, withBrowser bool) error {
+	work, err := os.MkdirTemp("", "servelat-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	if bin == "" {
+		bin = filepath.Join(work, "shiplog")
+		build := exec.Command("go", "build", "-trimpath", "-o", bin, "./cmd/shiplog")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		build.Stderr = os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build shiplog: %w", err)
+		}
+	}
+	if entry == "" {
+		entry, err = newestEntry(src)
+		if err != nil {
+			return err
+		}
+	}
+	entryPath := filepath.Join(src, filepath.FromSlash(entry))
+	original, err := os.ReadFile(entryPath)
+	if err != nil {
+		return err
+	}
+	defer os.WriteFile(entryPath, original, 0o644)
+
+	// The server.
+	srv := exec.Command(bin, "serve", src, "--port", "0")
+	stdout, err := srv.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	srv.Stderr = os.Stderr
+	start := time.Now()
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		srv.Process.Signal(syscall.SIGINT)
+		srv.Wait()
+	}()
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	var base string
+	serving := regexp.MustCompile(`^serving (http://\S+)/ `)
+	for base == "" {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				return errors.New("shiplog serve exited before serving")
+			}
+			if m := serving.FindStringSubmatch(l); m != nil {
+				base = m[1]
+			}
+			if strings.HasPrefix(l, "built ") {
+				fmt.Printf("first build: %s (%s wall)\n", l, time.Since(start).Round(time.Millisecond))
+			}
+		case <-time.After(10 * time.Minute):
+			return errors.New("no first build within 10 minutes")
+		}
+	}
+	builds := make(chan time.Duration, 100)
+	rebuilt := regexp.MustCompile(`^rebuilt in (\S+)$`)
+	go func() {
+		for l := range lines {
+			if m := rebuilt.FindStringSubmatch(l); m != nil {
+				if d, err := time.ParseDuration(m[1]); err == nil {
+					builds <- d
+				}
+			}
+		}
+	}()
+
+	// The event stream.
+	events := make(chan event, 100)
+	resp, err := http.Get(base + "/_shiplog/events")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	go readEvents(resp.Body, events)
+	<-events // hello
+
+	// One save to learn the entry's page and warm up.
+	n := 0
+	save := func() (string, error) {
+		n++
+		marker := fmt.Sprintf("servelatmarker%d", n)
+		// A paragraph at the top of the body, so the closing lesson
+		// stays the closing paragraph.
+		head, body, ok := strings.Cut(string(original[3:]), "\n---\n")
+		if !ok {
+			return "", fmt.Errorf("%s: no front matter", entry)
+		}
+		data := string(original[:3]) + head + "\n---\n\nA line for the timer: " + marker + ".\n" + body
+		return marker, os.WriteFile(entryPath, []byte(data), 0o644)
+	}
+	if _, err := save(); err != nil {
+		return err
+	}
+	ev, err := waitEvent(events)
+	if err != nil {
+		return err
+	}
+	<-builds
+	if ev.Focus == "" {
+		return fmt.Errorf("the event after saving %s names no entry page: %+v", entry, ev)
+	}
+	pageURL := base + ev.Focus
+	fmt.Printf("entry: %s → %s\n", entry, ev.Focus)
+
+	var ctx context.Context
+	loads := make(chan time.Time, 100)
+	if withBrowser {
+		var cancel func()
+		ctx, cancel = newBrowser()
+		defer cancel()
+		if err := chromedp.Do(ctx, chromedp.Navigate(pageURL)); err != nil {
+			return fmt.Errorf("open %s: %w", pageURL, err)
+		}
+		if err := chromedp.Listen(ctx, func(ev any) {
+			if _, ok := ev.(*page.EventDomContentEventFired); ok {
+				loads <- time.Now()
+			}
+		}); err != nil {
+			return err
+		}
+		time.Sleep(time.Second) // the page connects to the event stream
+	}
+
+	var samples []sample
+	for i := 0; i < runs; i++ {
+		time.Sleep(gap)
+		drain(loads)
+		marker, err := save()
+		t0 := time.Now()
+		if err != nil {
+			return err
+		}
+		var s sample
+		if _, err := waitEvent(events); err != nil {
+			return err
+		}
+		s.event = time.Since(t0)
+		for {
+			body, err := get(pageURL)
+			if err != nil {
+				return err
+			}
+			if strings.Contains(body, marker) {
+				s.page = time.Since(t0)
+				break
+			}
+			if time.Since(t0) > time.Minute {
+				return fmt.Errorf("the page never showed %s", marker)
+			}
+		}
+		if withBrowser {
+			for s.browser == 0 {
+				select {
+				case at := <-loads:
+					has, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.innerText.includes(`+quote(marker)+`)`))
+					if err == nil && has {
+						s.browser = at.Sub(t0)
+					}
+				case <-time.After(time.Minute):
+					return fmt.Errorf("the browser never showed %s", marker)
+				}
+			}
+		}
+		select {
+		case s.build = <-builds:
+		case <-time.After(10 * time.Second):
+		}
+		samples = append(samples, s)
+		fmt.Printf("save %2d: event %6s  page %6s  browser %6s  build %6s\n", i+1, ms(s.event), ms(s.page), ms(s.browser), ms(s.build))
+	}
+	report(samples, withBrowser)
+	return nil
+}
+
+func report(samples []sample, withBrowser bool) {
+	col := func(f func(sample) time.Duration) (med, p90, lo, hi time.Duration) {
+		var ds []time.Duration
+		for _, s := range samples {
+			ds = append(ds, f(s))
+		}
+		slices.Sort(ds)
+		return ds[len(ds)/2], ds[min(len(ds)-1, len(ds)*9/10)], ds[0], ds[len(ds)-1]
+	}
+	fmt.Printf("\n| measure | median | p90 | min | max |\n|---|---:|---:|---:|---:|\n")
+	for _, c := range []struct {
+		name string
+		f    func(sample) time.Duration
+	}{
+		{"rebuild (server)", func(s sample) time.Duration { return s.build }},
+		{"save → event", func(s sample) time.Duration { return s.event }},
+		{"save → page over HTTP", func(s sample) time.Duration { return s.page }},
+		{"save → browser shows it", func(s sample) time.Duration { return s.browser }},
+	} {
+		if c.name == "save → browser shows it" && !withBrowser {
+			continue
+		}
+		med, p90, lo, hi := col(c.f)
+		fmt.Printf("| %s | %s | %s | %s | %s |\n", c.name, ms(med), ms(p90), ms(lo), ms(hi))
+	}
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
+
+func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+func drain(c chan time.Time) {
+	for {
+		select {
+		case <-c:
+		default:
+			return
+		}
+	}
+}
+
+func get(u string) (string, error) {
+	resp, err := http.Get(u)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return string(b), err
+}
+
+type event struct {
+	Gen     int    `json:"gen"`
+	Failure string `json:"failure"`
+	Focus   string `json:"focus"`
+}
+
+func readEvents(r io.Reader, out chan<- event) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+			var ev event
+			if json.Unmarshal([]byte(data), &ev) == nil {
+				out <- ev
+			}
+		}
+	}
+	close(out)
+}
+
+func waitEvent(events <-chan event) (event, error) {
+	select {
+	case ev, ok := <-events:
+		if !ok {
+			return ev, errors.New("the event stream ended")
+		}
+		if ev.Failure != "" {
+			return ev, fmt.Errorf("the build failed: %s", ev.Failure)
+		}
+		return ev, nil
+	case <-time.After(5 * time.Minute):
+		return event{}, errors.New("no event within 5 minutes of a save")
+	}
+}
+
+// newestEntry is the last Markdown file under log/ by path.
+func newestEntry(src string) (string, error) {
+	var last string
+	err := filepath.WalkDir(filepath.Join(src, "log"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") {
+			rel, _ := filepath.Rel(src, p)
+			if rel = filepath.ToSlash(rel); rel > last {
+				last = rel
+			}
+		}
+		return err
+	})
+	if last == "" && err == nil {
+		err = errors.New("no entry under log/")
+	}
+	return last, err
+}
+
+func newBrowser() (context.Context, func()) {
+	path := os.Getenv("SHIPLOG_CHROMIUM")
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if path != "" {
+			break
+		}
+		path, _ = exec.LookPath(name)
+	}
+	dir, _ := os.MkdirTemp("", "servelat-chromium-")
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(dir),
+		chromedp.Flag("disable-background-networking", true), chromedp.WindowSize(1440, 900))
+	ctx, cancel := chromedp.NewContext(alloc)
+	return ctx, func() { cancel(); cancelAlloc(); os.RemoveAll(dir) }
+}
