@@ -132,7 +132,10 @@
     if (missed) check();
     else built(ev);
   };
-  es.onopen = function () { first = true; };
+  es.onopen = function () {
+    first = true;
+    window.__shiplogLive = "connected"; // for tests and the curious
+  };
   // The stream ends when the server stops; EventSource tries again by
   // itself, and the first message after it says where things are.
 })();
