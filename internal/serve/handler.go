@@ -414,10 +414,25 @@ func withOverlay(page []byte, heading, problems string) []byte {
 	return beforeBodyEnd(page, b.Bytes())
 }
 
+// lastBodyEnd returns the index of the last "</body>" in page, in any
+// case, or -1. It looks from the end, where it is, without copying.
+func lastBodyEnd(page []byte) int {
+	for end := len(page); ; {
+		i := bytes.LastIndex(page[:end], []byte("</"))
+		if i < 0 {
+			return -1
+		}
+		if len(page)-i >= 7 && bytes.EqualFold(page[i:i+7], []byte("</body>")) {
+			return i
+		}
+		end = i
+	}
+}
+
 // beforeBodyEnd inserts extra just before the page's last </body>, or at
 // its end when it has none.
 func beforeBodyEnd(page, extra []byte) []byte {
-	i := bytes.LastIndex(bytes.ToLower(page), []byte("</body>"))
+	i := lastBodyEnd(page)
 	if i < 0 {
 		return append(page[:len(page):len(page)], extra...)
 	}

@@ -254,3 +254,18 @@ func TestRunLive(t *testing.T) {
 		t.Errorf("stopping with a page open took %v", d)
 	}
 }
+
+func TestBeforeBodyEnd(t *testing.T) {
+	for _, tc := range []struct{ page, want string }{
+		{"<p>a</p></body></html>", "<p>a</p>X</body></html>"},
+		{"<p>a</p></BODY></html>", "<p>a</p>X</BODY></html>"},
+		{"</body><p>a</p></Body>", "</body><p>a</p>X</Body>"},
+		{"<p>no end", "<p>no endX"},
+		{"</bod", "</bodX"},
+		{"", "X"},
+	} {
+		if got := string(beforeBodyEnd([]byte(tc.page), []byte("X"))); got != tc.want {
+			t.Errorf("beforeBodyEnd(%q) = %q, want %q", tc.page, got, tc.want)
+		}
+	}
+}
