@@ -124,7 +124,7 @@ func checkClean(t *testing.T, s ticker.Snapshot) {
 // or hostile data comes out as clean text with http(s) links.
 func TestFaultMatrix(t *testing.T) {
 	const deadline = 1500 * time.Millisecond
-	const slack = 400 * time.Millisecond
+	const slack = 2 * time.Second // generous for a loaded CI machine; the slow faults stall for 30 s
 	cases := []struct {
 		fault hntest.Fault
 		fails bool
@@ -258,7 +258,7 @@ func TestDefaultDeadline(t *testing.T) {
 	srv.SetFault(hntest.Fault{Kind: hntest.SlowHeaders})
 	start := time.Now()
 	_, _, err := ticker.Fetch(context.Background(), ticker.Options{API: srv.API()})
-	if elapsed := time.Since(start); elapsed > ticker.DefaultTimeout+400*time.Millisecond {
+	if elapsed := time.Since(start); elapsed > ticker.DefaultTimeout+2*time.Second {
 		t.Errorf("Fetch took %v, want at most %v", elapsed, ticker.DefaultTimeout)
 	}
 	if err == nil || !strings.Contains(err.Error(), "before the refresh deadline") {
