@@ -13,6 +13,7 @@
 //
 //	[markdown]
 //	unsafe = false                              # true lets raw HTML in entries through
+//	error_langs = ["error", "console", "log", "stacktrace"] # fenced blocks that hold error output
 //
 //	[images]
 //	quality = 80                                # lossy WebP and JPEG quality of variants
@@ -84,6 +85,9 @@ type Config struct {
 // Markdown holds the Markdown settings.
 type Markdown struct {
 	Unsafe bool `toml:"unsafe"`
+	// ErrorLangs are the languages of fenced blocks that hold error
+	// output, remembered in the error memory; nil for the default.
+	ErrorLangs []string `toml:"error_langs"`
 }
 
 // Ticker holds the Tech ticker settings.
@@ -164,10 +168,11 @@ const (
 	numberKind
 	boolKind
 	tableKind
+	listKind // of text
 )
 
 func (k kind) String() string {
-	return [...]string{"text", "a whole number", "true or false", "a table of keys"}[k]
+	return [...]string{"text", "a whole number", "true or false", "a table of keys", "a list of text"}[k]
 }
 
 // setting is one key of shiplog.toml: its type, an example for hints, and
@@ -210,6 +215,7 @@ var settings = map[string][]setting{
 	},
 	"markdown": {
 		{"unsafe", boolKind, `unsafe = false`, func(c *Config, v any) { c.Markdown.Unsafe = v.(bool) }},
+		{"error_langs", listKind, `error_langs = ["error", "console", "log", "stacktrace"]`, func(c *Config, v any) { c.Markdown.ErrorLangs = texts(v) }},
 	},
 	"ticker": {
 		{"enabled", boolKind, `enabled = true`, func(c *Config, v any) { b := v.(bool); c.Ticker.Enabled = &b }},
@@ -312,8 +318,24 @@ func kindOf(v any) kind {
 		return boolKind
 	case map[string]any:
 		return tableKind
+	case []any:
+		for _, x := range v.([]any) {
+			if _, ok := x.(string); !ok {
+				return -1
+			}
+		}
+		return listKind
 	}
 	return -1
+}
+
+// texts returns a list of text as strings.
+func texts(v any) []string {
+	out := []string{}
+	for _, x := range v.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
 }
 
 // describe names a TOML value for a message: `text "ten"`, `the number 10.5`.

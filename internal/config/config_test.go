@@ -67,6 +67,7 @@ page_size = 25
 
 [markdown]
 unsafe = true
+error_langs = ["error", "traceback"]
 
 [ticker]
 enabled = false
@@ -101,7 +102,7 @@ cards = false
 		Language: "pt-BR",
 		TimeZone: "Europe/Berlin",
 		PageSize: 25,
-		Markdown: Markdown{Unsafe: true},
+		Markdown: Markdown{Unsafe: true, ErrorLangs: []string{"error", "traceback"}},
 		Ticker:   Ticker{Enabled: &f, API: "http://127.0.0.1:8080/v0", Count: 5, TTL: "1h30m"},
 		Limits:   Limits{MarkdownMiB: 4, FrontMatterKiB: 128, ImageMiB: 20, ImageMegapixels: 100},
 		Images:   Images{Quality: 70, KeepMetadata: true, Cards: &f},
@@ -169,6 +170,10 @@ func TestParseProblems(t *testing.T) {
 			f + `:2:12: error: markdown: expected a table of keys, got text "unsafe" (write it as [markdown] on a line of its own, then its keys)`}},
 		{"a list", "title = ['a', 'b']\n", []string{
 			f + `:1:9: error: title: expected text, got a list (write it as title = "My engineering log")`}},
+		{"a list of numbers", "title = 'x'\n[markdown]\nerror_langs = [1, 2]\n", []string{
+			f + `:3:15: error: markdown.error_langs: expected a list of text, got a list (write it as error_langs = ["error", "console", "log", "stacktrace"])`}},
+		{"text where a list goes", "title = 'x'\n[markdown]\nerror_langs = 'error'\n", []string{
+			f + `:3:15: error: markdown.error_langs: expected a list of text, got text "error" (write it as error_langs = ["error", "console", "log", "stacktrace"])`}},
 		{"a date", "title = 'x'\ntimezone = 2026-03-14\n", []string{
 			f + `:2:12: error: timezone: expected text, got the date 2026-03-14 (write it as timezone = "Europe/Berlin")`}},
 

@@ -165,7 +165,10 @@ func docTerms(d Doc) []termWeight {
 	}
 	counts := map[string]int{}
 	for _, word := range Words(d.Body) {
-		for _, t := range append([]string{word.Text}, word.Parts...) {
+		if !Stop[word.Text] {
+			counts[word.Text]++
+		}
+		for _, t := range word.Parts {
 			if !Stop[t] {
 				counts[t]++
 			}

@@ -53,23 +53,33 @@ func isJoiner(r rune) bool { return r < utf8.RuneSelf && strings.IndexByte(joine
 //     would match every C), and so are parts equal to the word; a part
 //     is listed once, where it first appears.
 func Words(text string) []Word {
-	var words []Word
+	words := make([]Word, 0, len(text)/7)
 	i := 0
 	for i < len(text) {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if !isWordRune(r) && !isJoiner(r) {
+		r, n := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(text[i:])
+		}
+		if !inWord(r) {
 			i += n
 			continue
 		}
-		j := i
+		j := i + n
 		for j < len(text) {
-			r, n := utf8.DecodeRuneInString(text[j:])
-			if !isWordRune(r) && !isJoiner(r) {
+			r, n := rune(text[j]), 1
+			if r >= utf8.RuneSelf {
+				r, n = utf8.DecodeRuneInString(text[j:])
+			}
+			if !inWord(r) {
 				break
 			}
 			j += n
 		}
-		raw := strings.TrimRight(text[i:j], trailing)
+		end := j
+		for end > i && strings.IndexByte(trailing, text[end-1]) >= 0 {
+			end--
+		}
+		raw := text[i:end]
 		i = j
 		if w, ok := word(raw); ok {
 			words = append(words, w)
@@ -78,7 +88,25 @@ func Words(text string) []Word {
 	return words
 }
 
+// asciiWord marks the ASCII characters that are letters, digits or joiners.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(joiners, byte(c)) >= 0
+	}
+	return t
+}()
+
+func inWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
+	return isWordRune(r)
+}
+
 func word(raw string) (Word, bool) {
+	if w, ok, plain := plainWord(raw); plain {
+		return w, ok
+	}
 	if !strings.ContainsFunc(raw, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
 		return Word{}, false
 	}
@@ -110,6 +138,31 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// plainWord is word for the common case, fast: ASCII letters and digits
+// only, no joiner, no capital after the first letter, so no parts.
+// plain is false when raw is not such a word.
+func plainWord(raw string) (w Word, ok, plain bool) {
+	alnum := false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			alnum = true
+		case c >= 'A' && c <= 'Z':
+			if i > 0 {
+				return Word{}, false, false
+			}
+			alnum = true
+		default:
+			return Word{}, false, false
+		}
+	}
+	if !alnum || len(raw) < 2 {
+		return Word{}, false, true
+	}
+	return Word{Text: strings.ToLower(raw)}, true, true
 }
 
 // segments splits a word at the separators in seps, keeping a "."

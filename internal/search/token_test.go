@@ -109,3 +109,11 @@ func TestCompareUTF16(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkWords(b *testing.B) {
+	text := strings.Repeat("The handler reads from mail.outbound, does one thing, and acknowledges: ERR_CONNECTION_REFUSED at 127.0.0.1:3306 in getElementById(). ", 50)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Words(text)
+	}
+}

@@ -1,12 +1,15 @@
 package site
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -153,15 +156,15 @@ func LoadMemory(ctx context.Context, src, out string, now time.Time) (*Memory, e
 		out = filepath.Join(src, "public")
 	}
 	m := &Memory{Memory: &errmem.Memory{}, Config: cfg}
-	path := filepath.Join(out, filepath.FromSlash(memoryFile))
-	if info, err := os.Stat(path); err == nil {
-		data, err := os.ReadFile(path)
+	memPath := filepath.Join(out, filepath.FromSlash(memoryFile))
+	if info, err := os.Stat(memPath); err == nil {
+		data, err := os.ReadFile(memPath)
 		if err != nil {
 			return nil, err
 		}
 		mem, err := errmem.Read(data)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w (build the site again)", path, err)
+			return nil, fmt.Errorf("%s: %w (build the site again)", memPath, err)
 		}
 		m.Memory, m.Built = mem, info.ModTime()
 	}
@@ -190,7 +193,7 @@ func LoadMemory(ctx context.Context, src, out string, now time.Time) (*Memory, e
 	})
 	m.Reread = len(changed)
 
-	md := markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe})
+	md := markdown.New(markdown.Options{Unsafe: cfg.Markdown.Unsafe, ErrorLangs: cfg.Markdown.ErrorLangs})
 	read := make([]*errmem.Entry, len(changed))
 	problems = make(diag.List, 0)
 	var mu sync.Mutex
@@ -233,37 +236,62 @@ func LoadMemory(ctx context.Context, src, out string, now time.Time) (*Memory, e
 }
 
 // entryFiles lists the entries' files under log/ with their times of
-// last change, skipping what content.Load skips.
+// last change, skipping what content.Load skips. Folders are read in
+// parallel: on a big log this walk is most of the time `seen` takes.
 func entryFiles(fsys fs.FS) (map[string]time.Time, error) {
 	files := map[string]time.Time{}
-	err := fs.WalkDir(fsys, "log", func(p string, d fs.DirEntry, err error) error {
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		firstErr error
+	)
+	sem := make(chan struct{}, 4*runtime.GOMAXPROCS(0))
+	var walk func(dir string)
+	walk = func(dir string) {
+		defer wg.Done()
+		sem <- struct{}{}
+		entries, err := fs.ReadDir(fsys, dir)
+		<-sem
 		if err != nil {
-			if p == "log" && errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipAll
+			if dir != "log" || !errors.Is(err, fs.ErrNotExist) {
+				mu.Lock()
+				firstErr = cmp.Or(firstErr, err)
+				mu.Unlock()
 			}
-			return err
+			return
 		}
-		name := d.Name()
-		if p != "log" && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || strings.HasSuffix(name, "~")) {
+		found := map[string]time.Time{}
+		for _, d := range entries {
+			name := d.Name()
+			if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || strings.HasSuffix(name, "~") {
+				continue
+			}
+			p := dir + "/" + name
 			if d.IsDir() {
-				return fs.SkipDir
+				wg.Add(1)
+				go walk(p)
+				continue
 			}
-			return nil
+			if ext := strings.ToLower(path.Ext(name)); ext != ".md" && ext != ".markdown" {
+				continue
+			}
+			info, err := d.Info()
+			if err == nil && d.Type()&fs.ModeSymlink != 0 {
+				info, err = fs.Stat(fsys, p) // the entry's own time, not the link's
+			}
+			if err != nil {
+				continue // content.Load reports it
+			}
+			found[p] = info.ModTime()
 		}
-		if d.IsDir() {
-			return nil
-		}
-		if ext := strings.ToLower(filepath.Ext(name)); ext != ".md" && ext != ".markdown" {
-			return nil
-		}
-		info, err := fs.Stat(fsys, p) // through a link, to the entry's own time
-		if err != nil {
-			return nil // content.Load reports it
-		}
-		files[p] = info.ModTime()
-		return nil
-	})
-	return files, err
+		mu.Lock()
+		maps.Copy(files, found)
+		mu.Unlock()
+	}
+	wg.Add(1)
+	walk("log")
+	wg.Wait()
+	return files, firstErr
 }
 
 // readMemoryEntry reads one entry's errors and lesson the way a build

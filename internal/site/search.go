@@ -60,12 +60,15 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	jobs := b.errorPages(pageJob, mem, byEntry, scans)
 	jobs = append(jobs, job{out: memoryFile, by: "the error memory", run: func() ([]byte, error) { return errmem.Write(mem), nil }})
 	jobs = append(jobs, pageJob("/lessons/", "lessons.html", b.lessonsPage()))
+	b.dependsOn(pageOut("/lessons/"), nil, entries)
 
 	jobs = append(jobs, job{out: jsName, by: "the theme", run: func() ([]byte, error) { return js, nil }})
 	jobs = append(jobs, pageJob("/"+searchDir, "search.html", &render.SearchPage{
 		Page:    b.page("Search", "Search every entry of the log.", "/"+searchDir, "search"),
 		Entries: n,
 	}))
+	b.shapeOnly(jsName)
+	b.shapeOnly(pageOut("/" + searchDir))
 	for _, f := range ix.Files() {
 		jobs = append(jobs, job{out: searchDir + f.Name, by: "the search index", run: func() ([]byte, error) { return f.Data, nil }})
 	}
@@ -74,7 +77,11 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 		jobs = append(jobs, job{out: searchDir + search.FragmentName(i), by: "the search index", src: e.Path, run: func() ([]byte, error) {
 			return search.Fragment(b.searchDoc(e, scanBody(string(b.views[e].Body)).Text), opts), nil
 		}})
+		b.dependsOn(searchDir+search.FragmentName(i), []*content.Entry{e}, nil)
 	}
+	// The shards, the manifest, the memory and /errors/ read every
+	// entry's text; nothing is said of them, so every rebuild makes them
+	// again (see incremental.go).
 	return jobs, nil
 }
 

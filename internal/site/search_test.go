@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -276,5 +277,46 @@ func TestScanBody(t *testing.T) {
 	}
 	if strings.Contains(s.Text, "hidden") || strings.Contains(s.Text, "comment") {
 		t.Errorf("text has a script or a comment:\n%s", s.Text)
+	}
+}
+
+// [markdown] error_langs chooses the blocks the memory reads.
+func TestErrorLangsConfigured(t *testing.T) {
+	src := writeSite(t, `
+-- shiplog.toml --
+title = "Langs"
+[markdown]
+error_langs = ["traceback"]
+-- log/2026-03-14-py.md --
+---
+id: py
+title: "Python"
+date: 2026-03-14
+---
+`+"```traceback"+`
+ValueError: invalid literal for int() with base 10: 'x'
+`+"```"+`
+
+`+"```error"+`
+this block is not an error block here: it failed
+`+"```"+`
+`)
+	out := filepath.Join(t.TempDir(), "public")
+	mustBuild(t, src, out)
+	mem := read(t, out, memoryFile)
+	if !strings.Contains(mem, "ValueError: invalid literal") || strings.Contains(mem, "not an error block") {
+		t.Errorf("memory with error_langs = [traceback]:\n%s", mem)
+	}
+	m, err := LoadMemory(context.Background(), src, out, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(out, memoryFile))
+	m2, err := LoadMemory(context.Background(), src, out, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Entries) != 1 || len(m2.Entries) != 1 || !slices.EqualFunc(m.Entries[0].Messages, m2.Entries[0].Messages, func(a, b errmem.Message) bool { return a == b }) {
+		t.Errorf("the build and seen read the entry differently: %+v, %+v", m.Entries, m2.Entries)
 	}
 }

@@ -170,7 +170,7 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 	rep.Drafts, rep.Future = log.Drafts, log.Future
 	sw.phase("render")
 
-	mdOpts := markdown.Options{Unsafe: cfg.Markdown.Unsafe, ReservedIDs: files.IDs()}
+	mdOpts := markdown.Options{Unsafe: cfg.Markdown.Unsafe, ReservedIDs: files.IDs(), ErrorLangs: cfg.Markdown.ErrorLangs}
 	b := &builder{
 		cfg:    cfg,
 		opts:   opts,
