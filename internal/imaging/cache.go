@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // Cache keeps made files in a folder (a site's .shiplog/cache/images/),
@@ -96,4 +98,48 @@ func (c *Cache) Put(key string, data []byte) error {
 		os.Remove(f.Name())
 	}
 	return err
+}
+
+// Prune removes the entries whose keys are not in keep and that were
+// written more than age before now, and temporary files left by a killed
+// build. It returns how many files it removed. A variant no page has
+// shown for that long is made again if a page shows it again.
+func (c *Cache) Prune(keep map[string]bool, age time.Duration, now time.Time) (int, error) {
+	dirs, err := os.ReadDir(c.dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range dirs {
+		if !d.IsDir() || len(d.Name()) != 2 {
+			continue
+		}
+		files, err := os.ReadDir(filepath.Join(c.dir, d.Name()))
+		if err != nil {
+			return n, err
+		}
+		for _, f := range files {
+			name := f.Name()
+			if keep[name] {
+				continue
+			}
+			info, err := f.Info()
+			if err != nil {
+				continue
+			}
+			limit := age
+			if strings.HasPrefix(name, ".tmp-") {
+				limit = time.Hour
+			}
+			if now.Sub(info.ModTime()) > limit {
+				if os.Remove(filepath.Join(c.dir, d.Name(), name)) == nil {
+					n++
+				}
+			}
+		}
+	}
+	return n, nil
 }

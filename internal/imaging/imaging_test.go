@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	xwebp "golang.org/x/image/webp"
 
@@ -352,5 +353,28 @@ func TestCard(t *testing.T) {
 	c.Lesson += "!"
 	if c.Key() == cards[0].Key() {
 		t.Error("the key does not change with the lesson")
+	}
+}
+
+func TestCachePrune(t *testing.T) {
+	c := OpenCache(filepath.Join(t.TempDir(), "images"))
+	if n, err := c.Prune(nil, time.Hour, time.Now()); n != 0 || err != nil {
+		t.Fatalf("Prune of a missing cache = %d, %v", n, err)
+	}
+	keep, old, fresh := strings.Repeat("a", 64), strings.Repeat("b", 64), strings.Repeat("c", 64)
+	for _, k := range []string{keep, old, fresh} {
+		c.Put(k, []byte(k))
+	}
+	past := time.Now().Add(-48 * time.Hour)
+	os.Chtimes(c.path(keep), past, past)
+	os.Chtimes(c.path(old), past, past)
+	n, err := c.Prune(map[string]bool{keep: true}, 24*time.Hour, time.Now())
+	if n != 1 || err != nil {
+		t.Errorf("Prune = %d, %v; want the one old unused entry removed", n, err)
+	}
+	for k, want := range map[string]bool{keep: true, old: false, fresh: true} {
+		if ok, _ := c.Has(k); ok != want {
+			t.Errorf("after pruning, entry %s… present %v, want %v", k[:4], ok, want)
+		}
 	}
 }

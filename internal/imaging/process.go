@@ -130,7 +130,9 @@ func scale(src *image.RGBA, w, h int) *image.RGBA {
 	return resample(src, w, h)
 }
 
-func encode(m *image.RGBA, s Spec) (data []byte, err error) {
+func encode(m *image.RGBA, s Spec) ([]byte, error) { return encodeWith(m, s, webpMethod) }
+
+func encodeWith(m *image.RGBA, s Spec, method int) (data []byte, err error) {
 	var buf bytes.Buffer
 	switch s.Format {
 	case WebP:
@@ -147,7 +149,7 @@ func encode(m *image.RGBA, s Spec) (data []byte, err error) {
 		if s.Lossless {
 			q = 100
 		}
-		err = webp.Encode(&buf, src, webp.Options{Quality: q, Lossless: s.Lossless, Method: webpMethod, Exact: false})
+		err = webp.Encode(&buf, src, webp.Options{Quality: q, Lossless: s.Lossless, Method: method, Exact: false})
 	case JPEG:
 		err = jpeg.Encode(&buf, m, &jpeg.Options{Quality: s.Quality})
 	case PNG:

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	xwebp "golang.org/x/image/webp"
 
@@ -35,7 +36,11 @@ type ImageReport struct {
 	Corrupt   int // cache entries found damaged, and made again
 	Cards     int // Open Graph cards the site uses
 	CardsMade int // of those, drawn by this build
+	Pruned    int // cache entries removed, unused for cacheMaxAge
 }
+
+// cacheMaxAge is how long a made image no page uses stays in the cache.
+const cacheMaxAge = 30 * 24 * time.Hour
 
 func newImages(root *os.Root, src string, cfg config.Config) *images {
 	return &images{
@@ -108,11 +113,21 @@ func (b *builder) makeImages(ctx context.Context) error {
 	}
 	cards := b.planCards()
 	var todo []*cardJob
+	used := map[string]bool{}
+	for _, f := range files {
+		for _, k := range f.keys {
+			used[k] = true
+		}
+	}
 	for _, c := range cards {
+		used[c.key] = true
 		if !c.cached {
 			todo = append(todo, c)
 		}
 	}
+	// What no page has used for a month goes; a cache that cannot be
+	// pruned only grows.
+	b.imageReport.Pruned, _ = im.cache.Prune(used, cacheMaxAge, time.Now())
 	total := len(jobs) + len(todo)
 	if total == 0 {
 		return nil
