@@ -178,6 +178,16 @@ func TestSearchBoxInBrowser(t *testing.T) {
 		t.Fatalf("results for \"invalid ELF\": %+v; want the Lambda entry first, words marked, expanded", s)
 	}
 
+	// The open list, in light and dark, passes axe-core.
+	axeJS, err := os.ReadFile(axePath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, scheme := range []string{"light", "dark"} {
+		do(t, ctx, media("prefers-color-scheme", scheme))
+		reportAxe(t, "search box open, "+scheme, axeOn(t, ctx, string(axeJS), ".site-header"))
+	}
+
 	do(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
 	if s := run[popState](t, ctx, popJS); s.Active != "search-opt-0" {
 		t.Errorf("ArrowDown: active %q, want search-opt-0", s.Active)
@@ -214,6 +224,17 @@ func TestSearchBoxInBrowser(t *testing.T) {
 	if v := run[string](t, ctx, `document.getElementById('search-page-q').value`); v != "connection refused" {
 		t.Errorf("search page box = %q, want the query", v)
 	}
+	reportAxe(t, "search page", axeOn(t, ctx, string(axeJS), "main"))
+	// On the search page, the arrows walk the results and Escape goes
+	// back to the box.
+	do(t, ctx, chromedp.Focus(chromedp.CSS("#search-page-q")), chromedp.KeyEvent(kb.ArrowDown))
+	if f := run[string](t, ctx, `document.activeElement.className + ' ' + (document.activeElement === document.querySelector('.search-results .sr'))`); f != "sr true" {
+		t.Errorf("ArrowDown on the search page: focus on %q, want the first result", f)
+	}
+	do(t, ctx, chromedp.KeyEvent(kb.Escape))
+	if f := run[string](t, ctx, `document.activeElement.id`); f != "search-page-q" {
+		t.Errorf("Escape on a result: focus on %q, want the box", f)
+	}
 	w.check(t)
 }
 
@@ -235,6 +256,17 @@ func press(t *testing.T, ctx context.Context, key, code, text string, vk int64) 
 
 func pressSlash(t *testing.T, ctx context.Context) { press(t, ctx, "/", "Slash", "/", 191) }
 func pressEnter(t *testing.T, ctx context.Context) { press(t, ctx, "Enter", "Enter", "\r", 13) }
+
+// axeOn runs axe-core on the part of the page that sel selects (the
+// rest of the page is other tests' business).
+func axeOn(t *testing.T, ctx context.Context, axe, sel string) []axeViolation {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
+		t.Fatalf("inject axe-core: %v", err)
+	}
+	return run[[]axeViolation](t, ctx, `axe.run(document.querySelector(`+jsString(sel)+`), {resultTypes: ['violations']}).then(r =>
+  r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help, nodes: v.nodes.map(n => n.target.join(' '))})))`)
+}
 
 type found struct {
 	Total int      `json:"total"`
@@ -428,4 +460,34 @@ func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); 
 func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// TestMemoryPagesInBrowser opens /errors/ and /lessons/ of the example:
+// their fix links lead to headings that exist, and axe-core finds nothing
+// wrong with them.
+func TestMemoryPagesInBrowser(t *testing.T) {
+	base := serveExample(t)
+	ctx := browsertest.New(t)
+	var w watch
+	w.listen(t, ctx)
+	axeJS, err := os.ReadFile(axePath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(base+"/errors/"), chromedp.WaitReady(chromedp.CSS("main")))
+	fixes := run[[]string](t, ctx, `Array.from(document.querySelectorAll('.error-seen a[href*="#"]')).map(a => a.getAttribute('href'))`)
+	if len(fixes) < 5 {
+		t.Fatalf("/errors/ has %d links to fixes, want most entries'", len(fixes))
+	}
+	reportAxe(t, "/errors/", axeOn(t, ctx, string(axeJS), "main"))
+	for _, href := range fixes[:3] {
+		do(t, ctx, chromedp.Navigate(base+href), chromedp.WaitReady(chromedp.CSS("main")))
+		id, _ := url.PathUnescape(href[strings.IndexByte(href, '#')+1:])
+		if !run[bool](t, ctx, `!!document.getElementById(`+jsString(id)+`)`) {
+			t.Errorf("%s: no element with id %q", href, id)
+		}
+	}
+	do(t, ctx, chromedp.Navigate(base+"/lessons/"), chromedp.WaitReady(chromedp.CSS("main")))
+	reportAxe(t, "/lessons/", axeOn(t, ctx, string(axeJS), "main"))
+	w.check(t)
 }
