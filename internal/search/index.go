@@ -64,7 +64,18 @@ type Doc struct {
 type Options struct {
 	ShardSize int // target size of a shard in bytes; 24 KiB when 0
 	TextLimit int // bytes of text kept per document for snippets; 20,000 when 0
+	// Terms, when set, gives document i's terms instead of Build
+	// computing them from doc(i): a caller that keeps documents between
+	// builds (the dev server) keeps their TermsOf too. Called from
+	// several goroutines.
+	Terms func(i int, doc func(int) Doc) DocTerms
 }
+
+// DocTerms is what Build reads of a document: its terms and weights.
+type DocTerms struct{ t []termWeight }
+
+// TermsOf returns d's terms, as Build would compute them.
+func TermsOf(d Doc) DocTerms { return DocTerms{docTerms(d)} }
 
 // File is one file of the index, named relative to the index folder.
 type File struct {
@@ -110,7 +121,11 @@ func Build(ctx context.Context, n int, doc func(i int) Doc, opts Options) (*Inde
 		for range min(workers, hi-lo) {
 			wg.Go(func() {
 				for i := range next {
-					weights[i-lo] = docTerms(doc(i))
+					if opts.Terms != nil {
+						weights[i-lo] = opts.Terms(i, doc).t
+					} else {
+						weights[i-lo] = docTerms(doc(i))
+					}
 				}
 			})
 		}

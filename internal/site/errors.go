@@ -58,7 +58,8 @@ func (b *builder) memory(scans []scanFacts) (*errmem.Memory, map[*errmem.Entry]*
 	mem := &errmem.Memory{}
 	byEntry := map[*errmem.Entry]*content.Entry{}
 	for i, e := range b.log.Entries {
-		m := memoryEntry(e, b.views[e].LessonText, scans[i].errors)
+		v := b.views[e]
+		m := memoFor(b, "memory", v, func() *errmem.Entry { return memoryEntry(e, v.LessonText, scans[i].errors) })
 		mem.Entries = append(mem.Entries, m)
 		byEntry[m] = e
 	}

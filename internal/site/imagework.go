@@ -275,7 +275,7 @@ func (b *builder) planCards() []*cardJob {
 			}
 		}
 		c.key = c.card.Key()
-		ok, err := b.images.cache.Has(c.key)
+		ok, err := b.cardCached(c.key)
 		c.cached = ok && err == nil
 		if !c.cached {
 			b.imageReport.CardsMade++

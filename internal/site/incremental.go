@@ -88,12 +88,24 @@ type Builder struct {
 	always  []string            // files made again on every edit
 	related map[string][]string // entry path → its related entries' paths
 	groups  map[string][]string // files made together, by name (the sitemap)
+
+	// What was read from each render (memoFor), kept while it is used.
+	memoMu sync.Mutex
+	memo   map[memoKey]any
+	cards  map[string]bool // Open Graph cards seen in the image cache
+}
+
+// memoKey names what memoFor keeps: a name, and the render it was read
+// from.
+type memoKey struct {
+	name string
+	v    *render.Entry
 }
 
 // NewBuilder returns a Builder for the log opts describes. Options.Out
 // is not used: the site goes to Build's put func.
 func NewBuilder(opts Options) *Builder {
-	return &Builder{opts: opts, pending: map[string]bool{}, pendingAll: true}
+	return &Builder{opts: opts, pending: map[string]bool{}, pendingAll: true, cards: map[string]bool{}}
 }
 
 // kept is an entry's render, and the SHA-256 of the bytes it came from.
@@ -209,6 +221,14 @@ func (c *Builder) commit(b *builder, files map[string][32]byte) {
 		slices.Sort(c.always)
 		c.related, c.groups = b.related, b.groups
 	}
+	// Forget what was read from renders no longer in the site.
+	live := make(map[*render.Entry]bool, len(b.views))
+	for _, v := range b.views {
+		live[v] = true
+	}
+	c.memoMu.Lock()
+	maps.DeleteFunc(c.memo, func(k memoKey, _ any) bool { return !live[k.v] })
+	c.memoMu.Unlock()
 	b.deps, b.related, b.groups = nil, nil, nil
 	c.last = b
 }
@@ -437,6 +457,61 @@ func (b *builder) shapeOnly(out string) {
 		sh.shape = true
 		b.deps[out] = sh
 	}
+}
+
+// memoFor returns f(), which reads only the render v (and the entry it
+// renders): a Builder computes it once per render and keeps it for as
+// long as the render is reused; Build computes it every time. name tells
+// apart the things read from one render. Safe for concurrent use.
+func memoFor[T any](b *builder, name string, v *render.Entry, f func() T) T {
+	c := b.owner
+	if c == nil || v == nil {
+		return f()
+	}
+	k := memoKey{name, v}
+	c.memoMu.Lock()
+	got, ok := c.memo[k]
+	c.memoMu.Unlock()
+	if ok {
+		return got.(T)
+	}
+	val := f()
+	c.memoMu.Lock()
+	if c.memo == nil {
+		c.memo = map[memoKey]any{}
+	}
+	c.memo[k] = val
+	c.memoMu.Unlock()
+	return val
+}
+
+// cardCached reports whether the image cache holds the card key. When
+// only entries changed, a Builder asks the cache once per key: a card
+// it saw there stays (the dev server does not prune the cache).
+func (b *builder) cardCached(key string) (bool, error) {
+	c := b.owner
+	if c == nil || b.reuse == nil {
+		ok, err := b.images.cache.Has(key)
+		if ok && err == nil && c != nil {
+			c.memoMu.Lock()
+			c.cards[key] = true
+			c.memoMu.Unlock()
+		}
+		return ok, err
+	}
+	c.memoMu.Lock()
+	ok := c.cards[key]
+	c.memoMu.Unlock()
+	if ok {
+		return true, nil
+	}
+	ok, err := b.images.cache.Has(key)
+	if ok && err == nil {
+		c.memoMu.Lock()
+		c.cards[key] = true
+		c.memoMu.Unlock()
+	}
+	return ok, err
 }
 
 // relatedOf returns the entries related to e, as f finds them. A

@@ -39,12 +39,19 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	n := len(entries)
 	at := func(i int) *content.Entry { return entries[n-1-i] }
 	scans := make([]scanFacts, n)
-	opts := search.Options{}
+	opts := search.Options{
+		// The dev server keeps each render's terms while it is reused.
+		Terms: func(i int, doc func(int) search.Doc) search.DocTerms {
+			return memoFor(b, "terms", b.views[at(i)], func() search.DocTerms { return search.TermsOf(doc(i)) })
+		},
+	}
+	for i, e := range entries {
+		scan := b.scan(e)
+		scans[i] = scanFacts{errors: scan.Errors, fix: scan.Fix}
+	}
 	ix, err := search.Build(ctx, n, func(i int) search.Doc {
 		e := at(i)
-		scan := scanBody(string(b.views[e].Body))
-		scans[n-1-i] = scanFacts{errors: scan.Errors, fix: scan.Fix}
-		return b.searchDoc(e, scan.Text)
+		return b.searchDoc(e, b.scan(e).Text)
 	}, opts)
 	if err != nil {
 		return nil, err
@@ -75,7 +82,7 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	for i := range n {
 		e := at(i)
 		jobs = append(jobs, job{out: searchDir + search.FragmentName(i), by: "the search index", src: e.Path, run: func() ([]byte, error) {
-			return search.Fragment(b.searchDoc(e, scanBody(string(b.views[e].Body)).Text), opts), nil
+			return search.Fragment(b.searchDoc(e, b.scan(e).Text), opts), nil
 		}})
 		b.dependsOn(searchDir+search.FragmentName(i), []*content.Entry{e}, nil)
 	}
@@ -106,6 +113,12 @@ func (b *builder) searchDoc(e *content.Entry, text string) search.Doc {
 		Lesson:    v.LessonText,
 		Body:      text,
 	}
+}
+
+// scan is scanBody of e's render, read once per render (memoFor).
+func (b *builder) scan(e *content.Entry) bodyScan {
+	v := b.views[e]
+	return memoFor(b, "scan", v, func() bodyScan { return scanBody(string(v.Body)) })
 }
 
 // bodyScan is what the search and the error memory read from a body.
