@@ -31,7 +31,8 @@ var pagefindQueries = []string{
 // the same built site, query by query: results, the best three, bytes
 // loaded and time, in headless Chromium. It runs only when
 // SHIPLOG_PAGEFIND names the pagefind binary (npm install pagefind); it
-// uses the example, or the built site in SHIPLOG_SEARCH_SITE. Pagefind
+// uses the example, or the built site in SHIPLOG_SEARCH_SITE (with the
+// comma-separated SHIPLOG_SEARCH_QUERIES instead of the example's). Pagefind
 // indexes only the entry pages' <article>, as shiplog does. See
 // docs/search.md for the figures and what they mean.
 func TestPagefindComparison(t *testing.T) {
@@ -97,9 +98,13 @@ func TestPagefindComparison(t *testing.T) {
 		}
 		return strings.Join(urls, " ")
 	}
+	queries := pagefindQueries
+	if q := os.Getenv("SHIPLOG_SEARCH_QUERIES"); q != "" {
+		queries = strings.Split(q, ",")
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n| query | shiplog: results, best 3 | KB | ms | Pagefind: results, best 3 | KB | ms |\n|---|---|--:|--:|---|--:|--:|\n")
-	for _, q := range pagefindQueries {
+	for _, q := range queries {
 		ours := measure(`window.shiplogSearch.query(` + jsString(q) + `, 3).then(r => ({total: r.total, top: r.urls}))`)
 		theirs := measure(`import('/pagefind/pagefind.js').then(async pf => {
 		  await pf.init();

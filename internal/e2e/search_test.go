@@ -491,3 +491,24 @@ func TestMemoryPagesInBrowser(t *testing.T) {
 	reportAxe(t, "/lessons/", axeOn(t, ctx, string(axeJS), "main"))
 	w.check(t)
 }
+
+// TestSearchEmptyLog: a log without entries has an index without shards,
+// and searching it finds nothing, quietly.
+func TestSearchEmptyLog(t *testing.T) {
+	base := buildLog(t, map[string]string{
+		"shiplog.toml":       "title = \"Empty\"\n",
+		"static/favicon.svg": `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"></svg>`,
+	})
+	ctx := browsertest.New(t)
+	var w watch
+	w.listen(t, ctx)
+	do(t, ctx, chromedp.Navigate(base+"/search/?q=anything"), chromedp.WaitReady(chromedp.CSS("#search-page-q")))
+	waitFor(t, ctx, "the status", `document.querySelector('.search-status').textContent !== ''`)
+	if s := run[string](t, ctx, `document.querySelector('.search-status').textContent`); s != "Nothing found for \u201canything\u201d." {
+		t.Errorf("status = %q", s)
+	}
+	if got := run[found](t, ctx, `window.shiplogSearch.query("any", 5)`); got.Total != 0 {
+		t.Errorf("query on an empty log = %+v", got)
+	}
+	w.check(t)
+}

@@ -132,6 +132,7 @@
   }
   // lookup resolves to the postings of term ({docs, weights}) or null.
   Index.prototype.lookup = function (term) {
+    if (!this.manifest.shards.length) return Promise.resolve(null); // an empty log
     return this.shard(this.shardOf(term)).then(function (sh) {
       return term in sh.at ? decode(sh, sh.at[term]) : null;
     });
@@ -139,7 +140,8 @@
   // expand resolves to the terms that start with prefix, at most 40,
   // the most frequent first, reading at most three shards.
   Index.prototype.expand = function (prefix) {
-    var self = this, from = this.shardOf(prefix), to = this.shardOf(prefix + "\uffff");
+    if (!this.manifest.shards.length) return Promise.resolve([]);
+    var from = this.shardOf(prefix), to = this.shardOf(prefix + "\uffff");
     if (to - from > 2) to = from + 2;
     var ps = [];
     for (var i = from; i <= to; i++) ps.push(this.shard(i));
