@@ -1,14 +1,25 @@
-// Command run times shiplog against Hugo on generated corpora and prints a
-// Markdown table for docs/benchmarks.md.
+// Command run times shiplog against Hugo on generated corpora and prints
+// Markdown tables for docs/benchmarks.md.
 //
 //	go run ./bench/run -sizes 1000,10000 -runs 5
+//	go run ./bench/run -sizes 1000,10000 -big      # and 100,000 entries
 //
 // For each size it generates the corpus once with bench/gencorpus (a
-// shiplog site and the same content as a Hugo site), then runs each tool
-// -runs times on a cold output folder and reports the median and spread of
-// wall time, the median CPU time (user+sys) and the peak RSS, and the ratio
-// of shiplog's median wall time to Hugo's. Hugo is Debian's, run as
-// installed; when it is missing its rows say so.
+// shiplog site and the same content as a Hugo site), then times, each
+// -runs times, as separate processes:
+//
+//   - the floor: bench/floor, which only reads the entries and renders
+//     their Markdown and code in memory on all cores (no pages, no writes);
+//   - a cold shiplog build: no output folder and no cache;
+//   - a no-change shiplog rebuild: the same build again over its own
+//     output and cache;
+//   - a cold Hugo build (up to -hugo-max entries; Hugo is Debian's, run
+//     as installed; when it is missing its rows say so).
+//
+// Each row gives the median and the spread of wall time, the median CPU
+// time (user+sys, from rusage) and the largest peak RSS; the ratios
+// compare medians. The machine's load average is printed before and
+// after, because a loaded machine inflates every wall time.
 package main
 
 import (
@@ -32,17 +43,19 @@ type sample struct {
 
 type result struct {
 	size    int
-	tool    string
+	tool    string // "floor", "shiplog", "rebuild", "hugo"
 	samples []sample
 	err     string
 }
 
 func main() {
 	sizes := flag.String("sizes", "1000,10000", "comma-separated corpus sizes")
+	big := flag.Bool("big", false, "add a corpus of 100,000 entries")
 	runs := flag.Int("runs", 5, "runs per tool and size")
-	work := flag.String("work", filepath.Join(os.TempDir(), "shiplog-bench"), "scratch folder for corpora and outputs")
+	work := flag.String("work", filepath.Join(os.TempDir(), "shiplog-bench"), "scratch folder for corpora, binaries and outputs")
 	bin := flag.String("shiplog", "", "shiplog binary (default: build ./cmd/shiplog)")
-	hugo := flag.String("hugo", "hugo", "hugo binary")
+	hugo := flag.String("hugo", "hugo", `hugo binary; "" leaves Hugo out`)
+	hugoMax := flag.Int("hugo-max", 10000, "largest corpus to time Hugo on")
 	flag.Parse()
 
 	if err := os.MkdirAll(*work, 0o755); err != nil {
@@ -50,53 +63,88 @@ func main() {
 	}
 	if *bin == "" {
 		*bin = filepath.Join(*work, "shiplog")
-		build := exec.Command("go", "build", "-trimpath", "-o", *bin, "./cmd/shiplog")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		build.Stderr = os.Stderr
-		if err := build.Run(); err != nil {
-			fatal(fmt.Errorf("build shiplog: %w", err))
+		goBuild(*bin, "./cmd/shiplog")
+	}
+	floorBin := filepath.Join(*work, "floor")
+	goBuild(floorBin, "./bench/floor")
+	hugoPath, hugoErr := "", fmt.Errorf("left out")
+	hugoVersion := "left out"
+	if *hugo != "" {
+		hugoPath, hugoErr = exec.LookPath(*hugo)
+		hugoVersion = "not installed"
+		if hugoErr == nil {
+			out, _ := exec.Command(hugoPath, "version").Output()
+			hugoVersion = strings.TrimSpace(string(out))
 		}
 	}
-	hugoPath, hugoErr := exec.LookPath(*hugo)
-	hugoVersion := "not installed"
-	if hugoErr == nil {
-		out, _ := exec.Command(hugoPath, "version").Output()
-		hugoVersion = strings.TrimSpace(string(out))
+	list := strings.Split(*sizes, ",")
+	if *big {
+		list = append(list, "100000")
 	}
 
+	loadBefore := loadavg()
 	var results []result
-	for _, s := range strings.Split(*sizes, ",") {
+	for _, s := range list {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n <= 0 {
 			fatal(fmt.Errorf("bad size %q", s))
 		}
+		withHugo := hugoErr == nil && n <= *hugoMax
 		src := filepath.Join(*work, fmt.Sprintf("corpus-%d", n))
 		hsrc := filepath.Join(*work, fmt.Sprintf("hugo-%d", n))
-		if _, err := os.Stat(filepath.Join(src, "shiplog.toml")); err != nil {
+		_, err = os.Stat(filepath.Join(src, "shiplog.toml"))
+		_, herr := os.Stat(filepath.Join(hsrc, "hugo.toml"))
+		if err != nil || (withHugo && herr != nil) {
 			os.RemoveAll(src)
 			os.RemoveAll(hsrc)
-			gen := exec.Command("go", "run", "./bench/gencorpus", "-n", strconv.Itoa(n), "-out", src, "-hugo", hsrc)
+			args := []string{"run", "./bench/gencorpus", "-n", strconv.Itoa(n), "-out", src}
+			if withHugo {
+				args = append(args, "-hugo", hsrc)
+			}
+			gen := exec.Command("go", args...)
 			gen.Stderr = os.Stderr
 			if err := gen.Run(); err != nil {
 				fatal(fmt.Errorf("generate %d: %w", n, err))
 			}
 		}
 		out := filepath.Join(*work, "out")
+		cache := filepath.Join(src, ".shiplog", "cache")
+		build := func() *exec.Cmd {
+			return exec.Command(*bin, "build", src, "--out", out, "--quiet", "--future")
+		}
+		results = append(results, measure(n, "floor", *runs, func() *exec.Cmd { return exec.Command(floorBin, src) }))
 		results = append(results, measure(n, "shiplog", *runs, func() *exec.Cmd {
 			os.RemoveAll(out)
-			return exec.Command(*bin, "build", src, "--out", out, "--quiet", "--future")
+			os.RemoveAll(cache)
+			return build()
 		}))
-		if hugoErr == nil {
+		// The last cold build left its output and cache: rebuild over them.
+		results = append(results, measure(n, "rebuild", *runs, build))
+		os.RemoveAll(out)
+		os.RemoveAll(cache)
+		switch {
+		case withHugo:
 			results = append(results, measure(n, "hugo", *runs, func() *exec.Cmd {
 				os.RemoveAll(out)
 				return exec.Command(hugoPath, "--quiet", "--source", hsrc, "--destination", out)
 			}))
-		} else {
-			results = append(results, result{size: n, tool: "hugo", err: "not installed"})
+			os.RemoveAll(out)
+		case hugoErr != nil:
+			results = append(results, result{size: n, tool: "hugo", err: hugoErr.Error()})
+		default:
+			results = append(results, result{size: n, tool: "hugo", err: fmt.Sprintf("not run above %d entries", *hugoMax)})
 		}
-		os.RemoveAll(out)
 	}
-	report(results, hugoVersion, *runs)
+	report(results, hugoVersion, *runs, loadBefore, loadavg())
+}
+
+func goBuild(out, pkg string) {
+	build := exec.Command("go", "build", "-trimpath", "-o", out, pkg)
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fatal(fmt.Errorf("build %s: %w", pkg, err))
+	}
 }
 
 func measure(n int, tool string, runs int, cmd func() *exec.Cmd) result {
@@ -115,7 +163,7 @@ func measure(n int, tool string, runs int, cmd func() *exec.Cmd) result {
 		s := sample{wall: wall}
 		if ru != nil {
 			s.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-			s.rssKB = ru.Maxrss
+			s.rssKB = int64(ru.Maxrss)
 		}
 		r.samples = append(r.samples, s)
 		fmt.Fprintf(os.Stderr, "%s %d run %d: %s\n", tool, n, i+1, wall.Round(time.Millisecond))
@@ -129,17 +177,18 @@ func median(xs []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-func report(results []result, hugoVersion string, runs int) {
-	host, _ := os.Hostname()
-	_ = host
-	fmt.Printf("Machine: %d cores (GOMAXPROCS), %s/%s, %s. Hugo: %s. Runs per cell: %d. Date: %s.\n\n",
-		runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, memTotal(), hugoVersion, runs, time.Now().UTC().Format("2006-01-02"))
-	fmt.Println("| entries | tool | wall median | wall min–max | CPU median | peak RSS | shiplog/Hugo |")
+func report(results []result, hugoVersion string, runs int, loadBefore, loadAfter string) {
+	fmt.Printf("Machine: %d cores (GOMAXPROCS %d), %s/%s, %s. Hugo: %s. Runs per cell: %d. Date: %s. Load average (1, 5, 15 min) before: %s; after: %s.\n\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, memTotal(), hugoVersion, runs,
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), loadBefore, loadAfter)
+	fmt.Println("| entries | what | wall median | wall min–max | CPU median | peak RSS | ratio |")
 	fmt.Println("|---:|---|---:|---:|---:|---:|---:|")
 	medians := map[string]time.Duration{}
+	key := func(tool string, n int) string { return fmt.Sprintf("%s/%d", tool, n) }
+	labels := map[string]string{"floor": "floor (load + Markdown + highlight, in memory)", "shiplog": "shiplog, cold", "rebuild": "shiplog, no-change rebuild", "hugo": "Hugo, cold"}
 	for _, r := range results {
 		if r.err != "" {
-			fmt.Printf("| %d | %s | — | — | — | — | (%s) |\n", r.size, r.tool, r.err)
+			fmt.Printf("| %d | %s | — | — | — | — | (%s) |\n", r.size, labels[r.tool], r.err)
 			continue
 		}
 		var walls, cpus []time.Duration
@@ -150,19 +199,40 @@ func report(results []result, hugoVersion string, runs int) {
 			rss = max(rss, s.rssKB)
 		}
 		m := median(walls)
-		medians[fmt.Sprintf("%s/%d", r.tool, r.size)] = m
+		medians[key(r.tool, r.size)] = m
 		ratio := ""
-		if r.tool == "hugo" {
-			if sm, ok := medians[fmt.Sprintf("shiplog/%d", r.size)]; ok {
-				ratio = fmt.Sprintf("%.2f× (%.1f× faster)", float64(sm)/float64(m), float64(m)/float64(sm))
+		cold, ok := medians[key("shiplog", r.size)]
+		switch {
+		case r.tool == "rebuild" && ok:
+			ratio = fmt.Sprintf("%.1f× faster than cold", float64(cold)/float64(m))
+		case r.tool == "hugo" && ok:
+			ratio = fmt.Sprintf("shiplog/Hugo %.2f (%.1f× faster)", float64(cold)/float64(m), float64(m)/float64(cold))
+		case r.tool == "shiplog":
+			if f, ok := medians[key("floor", r.size)]; ok {
+				ratio = fmt.Sprintf("%.1f× the floor", float64(m)/float64(f))
+			}
+			if small, ok := medians[key("shiplog", r.size/10)]; ok && r.size >= 10 {
+				ratio += fmt.Sprintf("; t(%d)/t(%d) = %.1f", r.size, r.size/10, float64(m)/float64(small))
 			}
 		}
-		fmt.Printf("| %d | %s | %s | %s–%s | %s | %d MiB | %s |\n", r.size, r.tool,
+		fmt.Printf("| %d | %s | %s | %s–%s | %s | %d MiB | %s |\n", r.size, labels[r.tool],
 			sec(m), sec(slices.Min(walls)), sec(slices.Max(walls)), sec(median(cpus)), rss/1024, ratio)
 	}
 }
 
 func sec(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], ", ")
+}
 
 func memTotal() string {
 	b, err := os.ReadFile("/proc/meminfo")

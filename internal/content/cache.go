@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/shiplog/shiplog/internal/diag"
@@ -69,12 +70,13 @@ func (c *Cache) Load(root *os.Root, opts Options, changed []string) (*Log, diag.
 		}
 	}
 	fresh := make([]*cached, len(todo))
+	var kept atomic.Int64 // bytes of bodies kept in memory
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(len(todo), 1)) {
 		wg.Go(func() {
 			for k := range jobs {
-				fresh[k] = c.read(fsys, c.paths[todo[k]], opts)
+				fresh[k] = c.read(fsys, c.paths[todo[k]], opts, &kept)
 			}
 		})
 	}
@@ -125,7 +127,7 @@ func (c *Cache) Load(root *os.Root, opts Options, changed []string) (*Log, diag.
 
 // read reads one entry file, reusing the last result when its bytes are
 // the same.
-func (c *Cache) read(fsys fs.FS, p string, opts Options) *cached {
+func (c *Cache) read(fsys fs.FS, p string, opts Options, kept *atomic.Int64) *cached {
 	src, fp := readFile(fsys, p, opts.MaxFile)
 	if fp != nil {
 		return &cached{problems: diag.List{fp[0].Problem}}
@@ -135,6 +137,10 @@ func (c *Cache) read(fsys fs.FS, p string, opts Options) *cached {
 		return old
 	}
 	e, problems := parseSafely(p, src, opts)
+	if e != nil && opts.KeepBodies > 0 && kept.Add(int64(len(e.Body))) > opts.KeepBodies {
+		e.spill = &spilled{sum: sum, off: len(trimBOM(src)) - len(e.Body), limit: opts.MaxFile}
+		e.Body = nil
+	}
 	return &cached{sum: sum, entry: e, problems: problems}
 }
 

@@ -1,8 +1,10 @@
 package content
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"io/fs"
 	"path"
 	"regexp"
 	"slices"
@@ -36,10 +38,40 @@ type Entry struct {
 	Draft    bool
 	Slug     string
 	Aliases  []string // site paths that redirect to this entry
-	Body     []byte   // Markdown after the front matter
+	Body     []byte   // Markdown after the front matter; see Source
 	BodyLine int      // source line where Body starts
 
 	keyPos map[string][2]int
+	spill  *spilled // where Body is when Load left it on disk
+}
+
+// spilled is an entry body left on disk (Options.KeepBodies).
+type spilled struct {
+	sum   [32]byte // SHA-256 of the file as Load read it
+	off   int      // where the body starts, after a byte-order mark
+	limit int64    // Options.MaxFile
+}
+
+// Source returns e's Markdown body: Body, or, when Load left it on disk
+// to save memory (Options.KeepBodies), the body read again from the file
+// through fsys, which must be the log's root. It fails when the file
+// changed since Load read it.
+func (e *Entry) Source(fsys fs.FS) ([]byte, error) {
+	if e.spill == nil {
+		return e.Body, nil
+	}
+	src, fp := readFile(fsys, e.Path, e.spill.limit)
+	if fp != nil {
+		return nil, fmt.Errorf("%s: %s", e.Path, fp[0].Msg)
+	}
+	if sha256.Sum256(src) != e.spill.sum {
+		return nil, fmt.Errorf("%s changed while the build was reading it; build again", e.Path)
+	}
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	if e.spill.off > len(src) {
+		return nil, fmt.Errorf("%s changed while the build was reading it; build again", e.Path)
+	}
+	return src[e.spill.off:], nil
 }
 
 // Image is a picture referenced from front matter (the hero).

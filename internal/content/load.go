@@ -45,6 +45,10 @@ type Options struct {
 	MaxFrontMatter int            // largest front matter in bytes; 64 KiB when 0
 	Drafts         bool           // keep entries marked draft
 	Now            time.Time      // entries dated after Now are left out; zero keeps all
+	// KeepBodies is the most bytes of entry bodies Load keeps in memory;
+	// past it, an entry's Body is nil and Entry.Source reads it again,
+	// so a log of 100,000 entries need not sit in memory. 0 keeps all.
+	KeepBodies int64
 }
 
 const (

@@ -520,3 +520,54 @@ func TestLoadNotRegular(t *testing.T) {
 		t.Errorf("Load = %v, %v; want log/ok.md and no problems", paths(log.Entries), problems)
 	}
 }
+
+// Past Options.KeepBodies, bodies stay on disk and Source reads them
+// again, byte for byte; a file changed since is an error, not a wrong
+// body.
+func TestKeepBodies(t *testing.T) {
+	dir := t.TempDir()
+	for i, body := range []string{"First body.\n", "Second body, longer.\n", "\ufeffThird.\n"} {
+		name := filepath.Join(dir, "log", fmt.Sprintf("e%d.md", i))
+		os.MkdirAll(filepath.Dir(name), 0o755)
+		fm := fmt.Sprintf("---\nid: e%d\ntitle: Entry %d\ndate: 2026-03-0%d\n---\n", i, i, i+1)
+		if strings.HasPrefix(body, "\ufeff") {
+			fm, body = "\ufeff"+fm, strings.TrimPrefix(body, "\ufeff")
+		}
+		if err := os.WriteFile(name, []byte(fm+body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	all, _ := Load(root, Options{})
+	some, problems := Load(root, Options{KeepBodies: 1})
+	if len(problems) != 0 || len(some.Entries) != 3 {
+		t.Fatalf("Load: %d entries, %v", len(some.Entries), problems)
+	}
+	spilled := 0
+	for i, e := range some.Entries {
+		if e.Body == nil {
+			spilled++
+		}
+		got, err := e.Source(root.FS())
+		if err != nil || string(got) != string(all.Entries[i].Body) {
+			t.Errorf("%s: Source() = %q, %v; want %q", e.Path, got, err, all.Entries[i].Body)
+		}
+	}
+	if spilled < 2 {
+		t.Errorf("%d bodies left on disk with KeepBodies: 1, want at least 2", spilled)
+	}
+	for _, e := range some.Entries {
+		if e.Body != nil {
+			continue
+		}
+		os.WriteFile(filepath.Join(dir, filepath.FromSlash(e.Path)), []byte("---\ntitle: changed\n---\n"), 0o644)
+		if _, err := e.Source(root.FS()); err == nil || !strings.Contains(err.Error(), "changed") {
+			t.Errorf("Source of a changed file = %v, want an error saying it changed", err)
+		}
+		break
+	}
+}

@@ -38,12 +38,12 @@ type question struct {
 // renderMarkdown renders d, through the cache when the build has one. It
 // returns the result's identity as well (the SHA-256 of its encoding;
 // zero without a cache), for fingerprints.
-func (b *builder) renderMarkdown(d markdown.Doc) (*markdown.Result, buildcache.Key, error) {
-	k := buildcache.NewHasher().String(entryCacheFormat).String(b.mdSettings).
+func (b *builder) renderMarkdown(d markdown.Doc) (res *markdown.Result, k, sum buildcache.Key, err error) {
+	k = buildcache.NewHasher().String(entryCacheFormat).String(b.mdSettings).
 		String(d.Path).Int(int64(d.Line)).Bytes(d.Source).Key()
 	if data, sum, ok := b.cache.Lookup(k); ok {
 		if res, qs, err := decodeRendered(data); err == nil && replay(d, qs) {
-			return res, sum, nil
+			return res, k, sum, nil
 		}
 	}
 	var qs []question
@@ -62,16 +62,18 @@ func (b *builder) renderMarkdown(d markdown.Doc) (*markdown.Result, buildcache.K
 			return u, err
 		}
 	}
-	res, err := b.md.Render(rec)
+	res, err = b.md.Render(rec)
 	if err != nil {
-		return nil, buildcache.Key{}, err
+		return nil, k, sum, err
 	}
-	var sum buildcache.Key
 	if b.cache != nil {
 		// A cache that cannot be written only makes the next build slower.
-		sum, _ = b.cache.Store(k, encodeRendered(res, qs))
+		var perr error
+		if sum, perr = b.cache.Store(k, encodeRendered(res, qs)); perr != nil {
+			sum = buildcache.Key{} // not in the cache: nothing may count on it
+		}
 	}
-	return res, sum, nil
+	return res, k, sum, nil
 }
 
 // replay asks d's questions again and reports whether every answer is

@@ -158,7 +158,7 @@ func (b *builder) newFeed(title, subtitle, sitePath string) *feed.Feed {
 // feedItem is an entry as feeds carry it: the hero, the body and the
 // lesson, as on its page, with links made absolute.
 func (b *builder) feedItem(e *content.Entry) feed.Item {
-	v := b.views[e]
+	v := b.full(e)
 	var h strings.Builder
 	if hero := v.Hero; hero != nil {
 		fmt.Fprintf(&h, `<figure><img src="%s" alt="%s"`, template.HTMLEscapeString(hero.URL), template.HTMLEscapeString(hero.Alt))

@@ -142,3 +142,19 @@ func TestRebuildWithoutManifest(t *testing.T) {
 	}
 	sameTree(t, "rebuilt without a manifest", cold(t, src), tree(t, out))
 }
+
+// A log too big for memory builds what a small one does: bodies left on
+// disk by the loader and rendered bodies left in the cache are read back
+// by every page, feed and index that shows them.
+func TestBodiesLeftOnDisk(t *testing.T) {
+	site := strings.Replace(linkSite, "page_size = 2\n", "page_size = 2\nbase_url = \"https://log.example.org/\"\n", 1)
+	src := writeSite(t, site)
+	want := cold(t, src)
+	out := filepath.Join(t.TempDir(), "public")
+	tight := func(o *Options) { o.keepSources, o.keepRendered = 1, 1 }
+	mustBuild(t, src, out, tight)
+	sameTree(t, "bodies on disk, cold", want, tree(t, out))
+	addFiles(t, src, "-- log/2026-03-08-note.md --\n---\nid: e4\ntitle: A quick note\ndate: 2026-03-08\nkind: note\n---\nShort, edited.\n")
+	mustBuild(t, src, out, tight)
+	sameTree(t, "bodies on disk, rebuilt", cold(t, src), tree(t, out))
+}

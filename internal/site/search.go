@@ -118,7 +118,7 @@ func (b *builder) searchDoc(e *content.Entry, text string) search.Doc {
 // scan is scanBody of e's render, read once per render (memoFor).
 func (b *builder) scan(e *content.Entry) bodyScan {
 	v := b.views[e]
-	return memoFor(b, "scan", v, func() bodyScan { return scanBody(string(v.Body)) })
+	return memoFor(b, "scan", v, func() bodyScan { return scanBody(string(b.bodyOf(e))) })
 }
 
 // bodyScan is what the search and the error memory read from a body.

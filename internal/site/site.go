@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/shiplog/shiplog/internal/buildcache"
@@ -49,6 +50,8 @@ type Options struct {
 	Progress *Progress
 
 	sitemapMaxURLs int // URLs per sitemap file; 0 is the protocol's 50,000 (tests make it small)
+
+	keepSources, keepRendered int64 // bytes of bodies kept in memory; 0 is the default (bodies.go)
 }
 
 // Report sums up a build.
@@ -156,12 +159,14 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 		return fail(err)
 	}
 
+	sourceBudget, renderedBudget := opts.budgets()
 	log, problems := inc.loadLog(root, content.Options{
 		Location:       cfg.Location,
 		Drafts:         opts.Drafts,
 		Now:            opts.Now,
 		MaxFile:        int64(cfg.Limits.MarkdownMiB) << 20,
 		MaxFrontMatter: cfg.Limits.FrontMatterKiB << 10,
+		KeepBodies:     sourceBudget,
 	})
 	rep.Problems.Add(problems...)
 	if err := rep.Problems.Err(); err != nil {
@@ -185,6 +190,10 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 	b.mdSettings = markdownSettings(mdOpts, b.siteRoot())
 	if !opts.NoCache {
 		b.cache = buildcache.Open(filepath.Join(opts.Src, ".shiplog", "cache", "entries"))
+		b.spillAt = renderedBudget
+		if inc != nil {
+			b.spillAt = 0 // the dev server keeps its renders for the next build
+		}
 	}
 	inc.attach(b)
 	b.byPath = make(map[string]*content.Entry, len(log.Entries))
@@ -293,7 +302,12 @@ type builder struct {
 	written, unchanged, removed, skipped int // output files
 
 	efp map[*content.Entry]buildcache.Key // entry fingerprints (fingerprint.go)
-	gfp buildcache.Key                    // the global fingerprint
+
+	// A big log's rendered bodies are not all kept in memory (bodies.go).
+	spillAt int64                             // bytes of rendered bodies to keep; 0 keeps all
+	held    atomic.Int64                      // bytes of rendered bodies kept so far
+	spilled map[*content.Entry]buildcache.Key // bodies left in the cache, by key
+	gfp     buildcache.Key                    // the global fingerprint
 
 	byPath   map[string]*content.Entry // published entries by source path
 	pageURLs map[string]bool           // the site's pages ("/log/x/"), for relative links
@@ -328,7 +342,9 @@ type rendered struct {
 	view   *render.Entry
 	assets []asset
 	diags  diag.List
+	key    buildcache.Key // where the rendered Markdown is in the cache
 	id     buildcache.Key // of the rendered Markdown; zero without a cache
+	spill  bool           // the body is not kept in memory: read it from the cache
 	fp     buildcache.Key // of what pages show of the entry; zero without a cache
 }
 
@@ -349,6 +365,9 @@ func (b *builder) renderEntries(ctx context.Context) error {
 					r, err = b.renderEntrySafely(entries[i])
 					if err == nil && r.id != (buildcache.Key{}) {
 						r.fp = entryFP(entries[i], r.view, r.id)
+						if b.spillAt > 0 && b.held.Add(int64(len(r.view.Body))) > b.spillAt {
+							r.spill, r.view.Body = true, ""
+						}
 					}
 				}
 				b.opts.Progress.add(1)
@@ -378,9 +397,13 @@ func (b *builder) renderEntries(ctx context.Context) error {
 	}
 	b.views = make(map[*content.Entry]*render.Entry, len(entries))
 	b.efp = make(map[*content.Entry]buildcache.Key, len(entries))
+	b.spilled = map[*content.Entry]buildcache.Key{}
 	for i, e := range entries {
 		b.views[e] = out[i].view
 		b.efp[e] = out[i].fp
+		if out[i].spill {
+			b.spilled[e] = out[i].key
+		}
 		b.assets = append(b.assets, out[i].assets...)
 		b.problems.Add(out[i].diags...)
 		b.keep(e, out[i])
@@ -507,6 +530,10 @@ func pathEscape(p string) string {
 
 func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 	var r rendered
+	src, err := e.Source(b.root.FS())
+	if err != nil {
+		return r, err
+	}
 	names := map[string]string{} // output name → source, to keep names apart
 	place := func(f *imageFile) (placed, bool) {
 		name := path.Base(f.src)
@@ -536,10 +563,10 @@ func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 		}
 		return pic
 	}
-	res, id, err := b.renderMarkdown(markdown.Doc{
+	res, key, id, err := b.renderMarkdown(markdown.Doc{
 		Path:   e.Path,
 		Line:   e.BodyLine,
-		Source: e.Body,
+		Source: src,
 		Image: func(dest string) (markdown.ImageInfo, error) {
 			f, keep, err := b.images.resolve(e.Dir(), dest)
 			if err != nil {
@@ -553,7 +580,7 @@ func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 		return r, err
 	}
 	b.useImages(e.Dir(), e.Path, res.Images)
-	r.diags, r.id = res.Problems, id
+	r.diags, r.key, r.id = res.Problems, key, id
 	v := b.entryView(e)
 	v.Body = template.HTML(res.HTML)
 	if e.Lesson != "" {

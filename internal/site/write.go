@@ -196,6 +196,14 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		b.describeEntry(&p.Page, e, v)
 		j := pageJob(e.URL(), "entry.html", p)
 		j.by, j.src, j.rank = e.Path, e.Path, rankEntry
+		if _, ok := b.spilled[e]; ok { // the body is read when the page is written
+			run := j.run
+			j.run = func() ([]byte, error) {
+				p.Entry.Body = b.bodyOf(e)
+				defer func() { p.Entry.Body = "" }()
+				return run()
+			}
+		}
 		j.fp = b.pageFP("entry.html", e.URL(), append(shown, related...)...)
 		jobs = append(jobs, j)
 		b.dependsOn(j.out, entries[i:i+1], append(slices.Clip(entries[max(0, i-1):min(len(entries), i+2)]), related...))
@@ -319,7 +327,7 @@ func (b *builder) stream(pageJob func(string, string, any) job, add func(job), b
 		j.run = func() ([]byte, error) {
 			sp.Entries = make([]*render.Entry, len(shown))
 			for i, e := range shown {
-				sp.Entries[i] = streamView(b.views[e])
+				sp.Entries[i] = streamView(b.full(e))
 			}
 			if len(sp.Entries) > 0 {
 				sp.Entries[0].HeroEager = true
