@@ -311,7 +311,8 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, g *Generatio
 		w.Header().Set("Content-Type", ct)
 	}
 	if isHTML(name) && (failure != "" || h.live != nil) {
-		body, err := io.ReadAll(f)
+		body := make([]byte, st.Size())
+		_, err := io.ReadFull(f, body)
 		if err != nil {
 			http.Error(w, "cannot read "+name, http.StatusInternalServerError)
 			return
