@@ -14,7 +14,8 @@
 //	browser the save → the open page's reload finishing (DOMContentLoaded)
 //	        with the marker in its text, without anyone touching it
 //
-// and the build time the server printed ("rebuilt in …"). Saves are
+// and the build time the server printed ("rebuilt in …") and the CPU
+// time the server process used for the save (from /proc, so Linux). Saves are
 // -gap apart, so each is its own burst. At the end the entry is restored
 // byte for byte. Without Chromium (-browser=false) only the first two are
 // measured.
@@ -64,7 +65,22 @@ func fatal(err error) {
 }
 
 type sample struct {
-	event, page, browser, build time.Duration
+	event, page, browser, build, cpu time.Duration
+}
+
+// cpuTime is the user and system time the process pid has used, from
+// /proc (Linux), or 0.
+func cpuTime(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(data)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	var utime, stime int64
+	fmt.Sscan(fields[11], &utime)
+	fmt.Sscan(fields[12], &stime)
+	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ
 }
 
 func run(src, entry, bin string, runs int, gap time.Duration, withBrowser bool) error {
@@ -209,6 +225,7 @@ func run(src, entry, bin string, runs int, gap time.Duration, withBrowser bool) 
 	for i := 0; i < runs; i++ {
 		time.Sleep(gap)
 		drain(loads)
+		cpu0 := cpuTime(srv.Process.Pid)
 		marker, err := save()
 		t0 := time.Now()
 		if err != nil {
@@ -249,8 +266,9 @@ func run(src, entry, bin string, runs int, gap time.Duration, withBrowser bool) 
 		case s.build = <-builds:
 		case <-time.After(10 * time.Second):
 		}
+		s.cpu = cpuTime(srv.Process.Pid) - cpu0
 		samples = append(samples, s)
-		fmt.Printf("save %2d: event %6s  page %6s  browser %6s  build %6s\n", i+1, ms(s.event), ms(s.page), ms(s.browser), ms(s.build))
+		fmt.Printf("save %2d: event %6s  page %6s  browser %6s  build %6s  server CPU %6s\n", i+1, ms(s.event), ms(s.page), ms(s.browser), ms(s.build), ms(s.cpu))
 	}
 	report(samples, withBrowser)
 	return nil
@@ -271,6 +289,7 @@ func report(samples []sample, withBrowser bool) {
 		f    func(sample) time.Duration
 	}{
 		{"rebuild (server)", func(s sample) time.Duration { return s.build }},
+		{"server CPU per save", func(s sample) time.Duration { return s.cpu }},
 		{"save → event", func(s sample) time.Duration { return s.event }},
 		{"save → page over HTTP", func(s sample) time.Duration { return s.page }},
 		{"save → browser shows it", func(s sample) time.Duration { return s.browser }},
