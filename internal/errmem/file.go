@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unsafe"
 )
 
 // header starts a memory file; the number is the format's version.
@@ -58,15 +59,38 @@ func clean(s string) string {
 var ErrFormat = errors.New("not a shiplog error memory (version 1)")
 
 // Read decodes a memory file written by Write. The strings of the result
-// share one copy of data.
+// point into data, which must not change afterwards: on a big log the
+// file is tens of megabytes, read on every `shiplog seen`.
 func Read(data []byte) (*Memory, error) {
-	s := string(data)
+	if len(data) == 0 {
+		return nil, ErrFormat
+	}
+	s := unsafe.String(&data[0], len(data))
 	first, rest, _ := strings.Cut(s, "\n")
 	if first != header {
 		return nil, ErrFormat
 	}
-	m := &Memory{}
+	// One allocation for all entries and one for all messages: a big
+	// log's file has hundreds of thousands of lines.
+	ne, nm := 0, 0
+	for i := strings.IndexByte(s, '\n'); i >= 0 && i+1 < len(s); {
+		switch s[i+1] {
+		case 'e':
+			ne++
+		case 'm':
+			nm++
+		}
+		j := strings.IndexByte(s[i+1:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	entries := make([]Entry, 0, ne)
+	msgs := make([]Message, 0, nm)
+	m := &Memory{Entries: make([]*Entry, 0, cap(entries))}
 	var e *Entry
+	from := 0 // where e's messages start in msgs
 	line := 1
 	for rest != "" {
 		var l string
@@ -75,40 +99,45 @@ func Read(data []byte) (*Memory, error) {
 		if l == "" {
 			continue
 		}
+		var f [7]string
 		switch l[0] {
 		case 'e':
-			f := split(l, 7)
-			if f == nil {
+			if !split(l, f[:7]) || len(entries) == cap(entries) {
 				return nil, fmt.Errorf("line %d: %w", line, ErrFormat)
 			}
-			e = &Entry{Path: f[1], URL: f[2], Date: f[3], Kind: f[4], Title: f[5], Lesson: f[6]}
+			if e != nil {
+				e.Messages = msgs[from:len(msgs):len(msgs)]
+			}
+			entries = append(entries, Entry{Path: f[1], URL: f[2], Date: f[3], Kind: f[4], Title: f[5], Lesson: f[6]})
+			e, from = &entries[len(entries)-1], len(msgs)
 			m.Entries = append(m.Entries, e)
 		case 'm':
-			f := split(l, 3)
-			if f == nil || e == nil {
+			if !split(l, f[:3]) || e == nil || len(msgs) == cap(msgs) {
 				return nil, fmt.Errorf("line %d: %w", line, ErrFormat)
 			}
-			e.Messages = append(e.Messages, Message{Signature: f[1], Text: f[2]})
+			msgs = append(msgs, Message{Signature: f[1], Text: f[2]})
 		default:
 			return nil, fmt.Errorf("line %d: %w", line, ErrFormat)
 		}
 	}
+	if e != nil {
+		e.Messages = msgs[from:len(msgs):len(msgs)]
+	}
 	return m, nil
 }
 
-// split cuts l at tabs into exactly n fields, or returns nil.
-func split(l string, n int) []string {
-	f := make([]string, 0, n)
-	for range n - 1 {
-		i := strings.IndexByte(l, '\t')
-		if i < 0 {
-			return nil
+// split cuts l at tabs into exactly len(f) fields, or reports false.
+func split(l string, f []string) bool {
+	for i := range len(f) - 1 {
+		j := strings.IndexByte(l, '\t')
+		if j < 0 {
+			return false
 		}
-		f = append(f, l[:i])
-		l = l[i+1:]
+		f[i], l = l[:j], l[j+1:]
 	}
 	if strings.IndexByte(l, '\t') >= 0 {
-		return nil
+		return false
 	}
-	return append(f, l)
+	f[len(f)-1] = l
+	return true
 }

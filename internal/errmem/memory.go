@@ -77,6 +77,14 @@ func (m *Memory) index() *index {
 		return m.idx
 	}
 	ix := &index{byText: map[string]int{}, weight: map[string]float64{}, posting: map[string][]int32{}}
+	// Number the signatures, count their owners, then lay the owners out
+	// in one array: a big log has a hundred thousand messages.
+	n := 0
+	for _, e := range m.Entries {
+		n += len(e.Messages)
+	}
+	ids := make([]int32, 0, n)
+	var count []int
 	for _, e := range m.Entries {
 		for _, msg := range e.Messages {
 			i, ok := ix.byText[msg.Signature]
@@ -84,9 +92,25 @@ func (m *Memory) index() *index {
 				i = len(ix.sigs)
 				ix.byText[msg.Signature] = i
 				ix.sigs = append(ix.sigs, msg.Signature)
-				ix.owners = append(ix.owners, nil)
+				count = append(count, 0)
 			}
+			ids = append(ids, int32(i))
+			count[i]++
+		}
+	}
+	all := make([]owner, len(ids))
+	ix.owners = make([][]owner, len(ix.sigs))
+	at := 0
+	for i, c := range count {
+		ix.owners[i] = all[at : at : at+c]
+		at += c
+	}
+	k := 0
+	for _, e := range m.Entries {
+		for _, msg := range e.Messages {
+			i := ids[k]
 			ix.owners[i] = append(ix.owners[i], owner{e, msg.Text})
+			k++
 		}
 	}
 	df := map[string]int{}
@@ -99,11 +123,11 @@ func (m *Memory) index() *index {
 			ix.posting[t] = append(ix.posting[t], int32(i))
 		}
 	}
-	n := float64(len(ix.sigs))
+	nSigs := float64(len(ix.sigs))
 	for t, d := range df {
-		ix.weight[t] = idf(t, n, float64(d))
+		ix.weight[t] = idf(t, nSigs, float64(d))
 	}
-	ix.unseen = math.Log(1 + n)
+	ix.unseen = math.Log(1 + nSigs)
 	ix.total = make([]float64, len(ix.sigs))
 	for i, toks := range ix.tokens {
 		for _, t := range toks {

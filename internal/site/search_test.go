@@ -172,6 +172,36 @@ func TestLoadMemory(t *testing.T) {
 		t.Errorf("the new error of an edited entry is not found: %v", got)
 	}
 
+	// An entry rewritten in place in a folder that did not change is not
+	// read again up front, but Find looks again at what it would report.
+	mustBuild(t, src, out)
+	m, err = LoadMemory(ctx, src, "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	built := m.Built
+	p = filepath.Join(src, "log", "2026-03-14-elf.md")
+	if err := os.WriteFile(p, []byte(strings.ReplaceAll(readFile(t, p), "invalid ELF header", "wrong ELF class: ELFCLASS32")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later = built.Add(2 * time.Second)
+	os.Chtimes(p, later, later)
+	before := built.Add(-time.Hour)
+	os.Chtimes(filepath.Join(src, "log"), before, before)
+	m, err = LoadMemory(ctx, src, "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Reread != 0 {
+		t.Errorf("an in-place edit in an unchanged folder: reread %d up front, want 0", m.Reread)
+	}
+	if got := m.Find([]string{"/opt/x/sharp.node: invalid ELF header"}, 0); len(got) != 0 {
+		t.Errorf("Find reports an entry on its old words: %v", got)
+	}
+	if m.Reread != 1 {
+		t.Errorf("Find read again %d entries, want the 1 it was about to report", m.Reread)
+	}
+
 	// Without a build, every entry is read.
 	os.RemoveAll(out)
 	m, err = LoadMemory(ctx, src, "", time.Now())
