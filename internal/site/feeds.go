@@ -65,8 +65,9 @@ func (b *builder) feedJobs(queued []job) ([]job, error) {
 	items := make(map[*content.Entry]func() feed.Item, len(entries))
 	lessons := make(map[*content.Entry]func() feed.Item, len(entries))
 	for _, e := range entries {
-		items[e] = sync.OnceValue(func() feed.Item { return b.feedItem(e) })
-		lessons[e] = sync.OnceValue(func() feed.Item { return b.lessonItem(e) })
+		v := b.views[e]
+		items[e] = sync.OnceValue(func() feed.Item { return memoFor(b, "feed item", v, func() feed.Item { return b.feedItem(e) }) })
+		lessons[e] = sync.OnceValue(func() feed.Item { return memoFor(b, "lesson item", v, func() feed.Item { return b.lessonItem(e) }) })
 	}
 	queue := func(sitePath, title, subtitle string, of []*content.Entry, item map[*content.Entry]func() feed.Item) {
 		of = of[:min(feedLimit, len(of))]

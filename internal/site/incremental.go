@@ -30,6 +30,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path"
@@ -42,6 +43,7 @@ import (
 	"github.com/shiplog/shiplog/internal/content"
 	"github.com/shiplog/shiplog/internal/diag"
 	"github.com/shiplog/shiplog/internal/render"
+	"github.com/shiplog/shiplog/internal/theme"
 )
 
 // Output is a whole site, as a Builder made it.
@@ -93,6 +95,9 @@ type Builder struct {
 	memoMu sync.Mutex
 	memo   map[memoKey]any
 	cards  map[string]bool // Open Graph cards seen in the image cache
+
+	tpl    *render.Templates // the theme, compiled
+	tplSum [32]byte          // …from files with this SHA-256
 }
 
 // memoKey names what memoFor keeps: a name, and the render it was read
@@ -253,6 +258,30 @@ func (c *Builder) focus(b *builder) string {
 		return ""
 	}
 	return b.url(found.URL())
+}
+
+// compile compiles the theme's templates; a Builder keeps them while the
+// theme's files stay the same.
+func (c *Builder) compile(files *theme.Files) (*render.Templates, error) {
+	if c == nil {
+		return render.Compile(files)
+	}
+	h := sha256.New()
+	for _, name := range theme.Names() {
+		data := files.Get(name)
+		fmt.Fprintf(h, "%s %d\n", name, len(data))
+		h.Write(data)
+	}
+	var sum [32]byte
+	h.Sum(sum[:0])
+	if c.tpl != nil && sum == c.tplSum {
+		return c.tpl, nil
+	}
+	tpl, err := render.Compile(files)
+	if err == nil {
+		c.tpl, c.tplSum = tpl, sum
+	}
+	return tpl, err
 }
 
 // loadLog reads the log, through the cache for a Builder.

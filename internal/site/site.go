@@ -149,7 +149,7 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 	for _, name := range unknown {
 		rep.Problems.Add(diag.Warnf("layouts/"+name, 0, 0, "theme files are: "+strings.Join(theme.Names(), ", "), "the theme has no file named %s; it is ignored", name))
 	}
-	tpl, err := render.Compile(files)
+	tpl, err := inc.compile(files)
 	if err != nil {
 		var te *render.TemplateError
 		if errors.As(err, &te) {
