@@ -363,6 +363,7 @@ func (s *server) watch(ctx context.Context, w *fsnotify.Watcher) error {
 		}
 		clear(changed)
 		all = false
+		opts.Log.Debug("rebuilding", "changed", list, "all", list == nil)
 		start := time.Now()
 		if err := s.rebuild(ctx, list); err != nil {
 			if ctx.Err() != nil {
