@@ -58,13 +58,13 @@ func TestPagefindComparison(t *testing.T) {
 		t.Logf("%-8s %6d files  %11d bytes  %10d compressed", sub+"/", n, raw, gz)
 	}
 
-	base := serveOut(t, dir)
-	ctx := browsertest.New(t)
+	base, reqs := serveLogged(t, dir)
+	var ctx context.Context
 	type result struct {
 		Total int      `json:"total"`
 		Top   []string `json:"top"`
 		MS    float64  `json:"ms"`
-		Files []string `json:"files"`
+		Files []string `json:"-"`
 	}
 	measure := func(js string) result {
 		t.Helper()
@@ -73,13 +73,18 @@ func TestPagefindComparison(t *testing.T) {
 			t.Fatal(err)
 		}
 		do(t, ctx, chromedp.Navigate(base+"/"), chromedp.WaitReady(chromedp.CSS("#search-q")))
-		return run[result](t, ctx, `(async () => {
+		reqs.take()
+		r := run[result](t, ctx, `(async () => {
 		  const t0 = performance.now();
 		  const r = await (`+js+`);
-		  const ms = performance.now() - t0;
-		  const files = performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => /\/(search|pagefind)\//.test(p));
-		  return {total: r.total, top: r.top, ms, files};
+		  return {total: r.total, top: r.top, ms: performance.now() - t0};
 		})()`)
+		for _, p := range reqs.take() {
+			if strings.HasPrefix(p, "/search/") || strings.HasPrefix(p, "/pagefind/") {
+				r.Files = append(r.Files, p)
+			}
+		}
+		return r
 	}
 	loaded := func(files []string) int64 {
 		var n int64
@@ -104,7 +109,10 @@ func TestPagefindComparison(t *testing.T) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n| query | shiplog: results, best 3 | KB | ms | Pagefind: results, best 3 | KB | ms |\n|---|---|--:|--:|---|--:|--:|\n")
-	for _, q := range queries {
+	for i, q := range queries {
+		if i%5 == 0 {
+			ctx = browsertest.New(t) // a browser lives two minutes
+		}
 		ours := measure(`window.shiplogSearch.query(` + jsString(q) + `, 3).then(r => ({total: r.total, top: r.urls}))`)
 		theirs := measure(`import('/pagefind/pagefind.js').then(async pf => {
 		  await pf.init();

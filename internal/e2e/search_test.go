@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,6 +33,27 @@ import (
 // serveOut serves a built site folder on 127.0.0.1 with the dev
 // server's handler and returns its base URL.
 func serveOut(t *testing.T, out string) string {
+	base, _ := serveLogged(t, out)
+	return base
+}
+
+// requests records the paths a server was asked for, from every page
+// and worker alike (the browser's own timeline misses workers').
+type requests struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (r *requests) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p := r.paths
+	r.paths = nil
+	return p
+}
+
+// serveLogged is serveOut that also records the paths requested.
+func serveLogged(t *testing.T, out string) (string, *requests) {
 	t.Helper()
 	gen, err := serve.OpenGeneration(out)
 	if err != nil {
@@ -44,10 +66,16 @@ func serveOut(t *testing.T, out string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: h}
+	reqs := &requests{}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reqs.mu.Lock()
+		reqs.paths = append(reqs.paths, r.URL.Path)
+		reqs.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return "http://" + ln.Addr().String()
+	return "http://" + ln.Addr().String(), reqs
 }
 
 // buildLog writes files into a new log, builds it and serves it.

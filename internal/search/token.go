@@ -47,7 +47,9 @@ func isJoiner(r rune) bool { return r < utf8.RuneSelf && strings.IndexByte(joine
 //     . : + # @, except that a "." between two digits does not split
 //     (127.0.0.1, 1.2.3); then, within each of those, what is left between
 //     "-" and "_" and where camelCase changes (getElementById → get,
-//     element, by, id). So net::ERR_CONNECTION_REFUSED has the parts net,
+//     element, by, id); and last, the word's beginnings that end at a
+//     strong joiner and hold two or more of those (import.meta of
+//     import.meta.env). So net::ERR_CONNECTION_REFUSED has the parts net,
 //     err_connection_refused, err, connection and refused.
 //  5. Words and parts of a single character are dropped (the "c" of C++
 //     would match every C), and so are parts equal to the word; a part
@@ -120,12 +122,23 @@ func word(raw string) (Word, bool) {
 			w.Parts = append(w.Parts, p)
 		}
 	}
-	for _, big := range segments(raw, strong) {
+	bigs := segments(raw, strong)
+	for _, big := range bigs {
 		add(big)
 		for _, small := range segments(big, "-_") {
 			for _, p := range camel(small) {
 				add(p)
 			}
+		}
+	}
+	// The word's beginnings at its strong joiners: import.meta of
+	// import.meta.env.VITE_API_URL, kafka-3.internal of
+	// kafka-3.internal:8080, so that a query for them is a whole word.
+	at := 0
+	for i, big := range bigs[:max(0, len(bigs)-1)] {
+		at += strings.Index(raw[at:], big) + len(big)
+		if i > 0 {
+			add(raw[:at])
 		}
 	}
 	return w, true

@@ -42,6 +42,14 @@
     out.push(cs.slice(start));
     return out;
   }
+  // indexOf finds the characters sub in cs at or after from.
+  function indexOf(cs, sub, from) {
+    outer: for (var i = from; i + sub.length <= cs.length; i++) {
+      for (var k = 0; k < sub.length; k++) if (cs[i + k] !== sub[k]) continue outer;
+      return i;
+    }
+    return -1;
+  }
   // word returns {text, parts} for the characters of one run, or null.
   function word(cs) {
     if (!cs.some(function (c) { return reAlnum.test(c); })) return null;
@@ -52,9 +60,17 @@
       p = p.join("").toLowerCase();
       if (count(p) >= 2 && p !== text && parts.indexOf(p) < 0) parts.push(p);
     }
-    segments(cs, STRONG).forEach(function (big) {
+    var bigs = segments(cs, STRONG);
+    bigs.forEach(function (big) {
       add(big);
       segments(big, "-_").forEach(function (small) { camel(small).forEach(add); });
+    });
+    // The word's beginnings at its strong joiners (import.meta of
+    // import.meta.env.VITE_API_URL).
+    var at = 0;
+    bigs.slice(0, -1).forEach(function (big, i) {
+      at = indexOf(cs, big, at) + big.length;
+      if (i > 0) add(cs.slice(0, at));
     });
     return { text: text, parts: parts };
   }
@@ -185,8 +201,8 @@
   }
   function idf(n, df) { return Math.log(1 + n / df); }
   // clauseScores resolves to a map doc → score for the documents that
-  // match clause c: the word itself, all of its parts, or (while it is
-  // being typed) a word it starts.
+  // match clause c: the word itself (or, when no entry has it, all of its
+  // parts), or, while it is being typed, a word it starts.
   function clauseScores(ix, c) {
     var n = ix.manifest.n;
     var wants = [ix.lookup(c.text), Promise.all(c.parts.map(function (p) { return ix.lookup(p); }))];
@@ -199,7 +215,10 @@
         var wi = idf(n, whole.docs.length);
         whole.docs.forEach(function (d, k) { offer(d, whole.weights[k] * wi); });
       }
-      if (parts.length && parts.every(Boolean)) {
+      // By its parts only when no entry has the word whole: a name such
+      // as cache_hit_ratio should not find every entry that says "cache"
+      // somewhere and "ratio" somewhere else.
+      if (!whole && parts.length && parts.every(Boolean)) {
         var sum = new Map(), hits = new Map();
         parts.forEach(function (p) {
           var pi = idf(n, p.docs.length);
