@@ -269,3 +269,38 @@ func TestBeforeBodyEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestRunRejectsHostileRequests sends the hostile requests of
+// TestHandlerRejectsHostileRequests to a running server, whose site is
+// in its store rather than a folder: each is refused with a 4xx and the
+// server still answers / afterwards.
+func TestRunRejectsHostileRequests(t *testing.T) {
+	f := newFakeBuild(t)
+	r := startRun(t, f)
+	addr := strings.TrimSuffix(strings.TrimPrefix(r.url, "http://"), "/")
+	for _, tc := range []struct {
+		request string
+		want    int
+	}{
+		{get("GET", "/../../etc/passwd", addr), 400},
+		{get("GET", "/..%2f..%2fetc/passwd", addr), 400},
+		{get("GET", "/%2e%2e/%2e%2e/etc/passwd", addr), 400},
+		{get("GET", "/%252e%252e/etc/passwd", addr), 404},
+		{get("GET", `/..\..\windows`, addr), 400},
+		{get("GET", "/.git/config", addr), 400},
+		{get("GET", "/page.txt", addr), 404}, // a source file, not a file of the site
+		{get("GET", "/"+strings.Repeat("0", 64), addr), 404},
+		{get("GET", "/files/", addr), 404},
+		{get("GET", "/", "evil.example"), 403},
+		{get("POST", "/", addr), 405},
+		{"GET " + eventsPath + " HTTP/1.1\r\nHost: " + addr + "\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n", 403},
+	} {
+		resp, body := rawGet(t, addr, tc.request)
+		if resp.StatusCode != tc.want {
+			t.Errorf("%q: status %d, want %d (%q)", tc.request, resp.StatusCode, tc.want, body)
+		}
+		if code, body := r.fetch(t, "/"); code != 200 || !strings.Contains(body, "<p>v1</p>") {
+			t.Fatalf("after %q: GET / = %d %q", tc.request, code, body)
+		}
+	}
+}
