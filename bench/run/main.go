@@ -16,6 +16,9 @@
 //   - a cold Hugo build (up to -hugo-max entries; Hugo is Debian's, run
 //     as installed; when it is missing its rows say so).
 //
+// shiplog's Open Graph cards (one drawn PNG per entry) are off unless
+// -cards: the Hugo twin makes none, and docs/images.md measures them.
+//
 // Each row gives the median and the spread of wall time, the median CPU
 // time (user+sys, from rusage) and the largest peak RSS; the ratios
 // compare medians. The machine's load average is printed before and
@@ -56,6 +59,7 @@ func main() {
 	bin := flag.String("shiplog", "", "shiplog binary (default: build ./cmd/shiplog)")
 	hugo := flag.String("hugo", "hugo", `hugo binary; "" leaves Hugo out`)
 	hugoMax := flag.Int("hugo-max", 10000, "largest corpus to time Hugo on")
+	cards := flag.Bool("cards", false, "let shiplog draw an Open Graph card per entry (Hugo's twin draws none)")
 	flag.Parse()
 
 	if err := os.MkdirAll(*work, 0o755); err != nil {
@@ -107,6 +111,9 @@ func main() {
 				fatal(fmt.Errorf("generate %d: %w", n, err))
 			}
 		}
+		if err := noCards(src, *cards); err != nil {
+			fatal(err)
+		}
 		out := filepath.Join(*work, "out")
 		cache := filepath.Join(src, ".shiplog", "cache")
 		build := func() *exec.Cmd {
@@ -136,6 +143,23 @@ func main() {
 		}
 	}
 	report(results, hugoVersion, *runs, loadBefore, loadavg())
+}
+
+// noCards turns shiplog's Open Graph cards off in the corpus at src, or
+// back on: the Hugo twin draws none, so the comparison leaves them out
+// unless -cards asks for them (docs/images.md measures them).
+func noCards(src string, cards bool) error {
+	p := filepath.Join(src, "shiplog.toml")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	const off = "\n[images]\ncards = false\n"
+	s := strings.TrimSuffix(string(data), off)
+	if !cards {
+		s += off
+	}
+	return os.WriteFile(p, []byte(s), 0o644)
 }
 
 func goBuild(out, pkg string) {

@@ -157,6 +157,29 @@ func (s *stage) reuse(j job) bool {
 	return true
 }
 
+// keptGroup returns jobs that keep every file the previous build wrote
+// with the fingerprint fp, when there are some and all are still in
+// place; else nil, and the caller makes them. by names them in messages.
+func (s *stage) keptGroup(fp buildcache.Key, by string) []job {
+	if s.prev == nil || fp == (buildcache.Key{}) {
+		return nil
+	}
+	var jobs []job
+	for p, f := range s.prev.files {
+		if f.fp != fp {
+			continue
+		}
+		if !s.intact(p, f) {
+			return nil
+		}
+		jobs = append(jobs, job{out: p, by: by, fp: fp, run: func() ([]byte, error) {
+			return nil, fmt.Errorf("%s changed while the build ran; build again", p)
+		}})
+	}
+	slices.SortFunc(jobs, func(a, b job) int { return strings.Compare(a.out, b.out) })
+	return jobs
+}
+
 // intact reports whether the output still holds f at rel.
 func (s *stage) intact(rel string, f outFile) bool {
 	info, err := os.Lstat(filepath.Join(s.out, filepath.FromSlash(rel)))

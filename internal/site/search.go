@@ -57,11 +57,7 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 		return nil, err
 	}
 
-	js := b.files.Get("search.js")
-	sum := sha256.Sum256(js)
-	jsName := fmt.Sprintf("assets/search.%x.js", sum[:5])
-	b.site.SearchJS = b.url("/" + jsName)
-	b.site.Search = b.url("/" + searchDir)
+	jsName, js := b.searchAssets()
 
 	mem, byEntry := b.memory(scans)
 	jobs := b.errorPages(pageJob, mem, byEntry, scans)
@@ -90,6 +86,17 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	// entry's text; nothing is said of them, so every rebuild makes them
 	// again (see incremental.go).
 	return jobs, nil
+}
+
+// searchAssets names the search's script and points every page at it
+// and at the search page.
+func (b *builder) searchAssets() (jsName string, js []byte) {
+	js = b.files.Get("search.js")
+	sum := sha256.Sum256(js)
+	jsName = fmt.Sprintf("assets/search.%x.js", sum[:5])
+	b.site.SearchJS = b.url("/" + jsName)
+	b.site.Search = b.url("/" + searchDir)
+	return jsName, js
 }
 
 // scanFacts is what the error memory keeps of a body's scan.

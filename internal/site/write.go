@@ -256,9 +256,21 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	b.dependsOn("archive/index.html", nil, entries)
 	pageOfAll("/404.html", "404.html", &render.NotFoundPage{Page: b.page("Page not found", "", "/404.html", ""), Latest: all[:min(5, len(all))]})
 	b.dependsOn("404.html", nil, entries[:min(5, len(entries))])
-	known, err := b.knowledge(ctx, pageJob)
-	if err != nil {
-		return err
+	// They read every entry's text, and cost more than the rest of a
+	// rebuild together: when no entry changed and their files are in
+	// place, they are kept as a whole (output.go).
+	group := b.pageFP("knowledge", "", entries...)
+	known := st.keptGroup(group, "the search index, the error memory and the lessons")
+	if known != nil {
+		b.searchAssets()
+	} else {
+		var err error
+		if known, err = b.knowledge(ctx, pageJob); err != nil {
+			return err
+		}
+		for i := range known {
+			known[i].fp = group
+		}
 	}
 	jobs = append(jobs, known...)
 
