@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -301,6 +302,34 @@ func TestRunRejectsHostileRequests(t *testing.T) {
 		}
 		if code, body := r.fetch(t, "/"); code != 200 || !strings.Contains(body, "<p>v1</p>") {
 			t.Fatalf("after %q: GET / = %d %q", tc.request, code, body)
+		}
+	}
+}
+
+// TestRunFocus checks that the event after a build names the page the
+// build says the change was about, unless NoNavigate.
+func TestRunFocus(t *testing.T) {
+	for _, stay := range []bool{false, true} {
+		f := newFakeBuild(t)
+		build := func(ctx context.Context, changed []string, put func(Sum, []byte) error) (*Output, error) {
+			out, err := f.build(ctx, changed, put)
+			if out != nil && changed != nil {
+				out.Focus = "/log/x/"
+			}
+			return out, err
+		}
+		r := startRunWith(t, f.src, build, func(o *Options) { o.NoNavigate = stay })
+		resp, err := http.Get(r.url + "_shiplog/events")
+		if err != nil {
+			t.Fatal(err)
+		}
+		br := bufio.NewReader(resp.Body)
+		readEvent(t, br)
+		f.edit(t, "v2")
+		ev := readEvent(t, br)
+		resp.Body.Close()
+		if want := map[bool]string{false: "/log/x/", true: ""}[stay]; ev.Focus != want {
+			t.Errorf("NoNavigate %v: focus %q, want %q", stay, ev.Focus, want)
 		}
 	}
 }

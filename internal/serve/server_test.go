@@ -121,21 +121,25 @@ func startRun(t *testing.T, f *fakeBuild) *running {
 }
 
 // startRunWith starts Run on src with build.
-func startRunWith(t *testing.T, src string, build func(context.Context, []string, func(Sum, []byte) error) (*Output, error)) *running {
+func startRunWith(t *testing.T, src string, build func(context.Context, []string, func(Sum, []byte) error) (*Output, error), tweak ...func(*Options)) *running {
 	t.Helper()
 	t.Setenv("TMPDIR", t.TempDir()) // to see that Run cleans up after itself
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{out: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
 	ready := make(chan string, 1)
 	go func() {
-		r.done <- Run(ctx, Options{
+		opts := Options{
 			Src:   src,
 			Port:  0,
 			Build: build,
 			Log:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Out:   r.out,
 			Ready: func(url string) { ready <- url },
-		})
+		}
+		for _, f := range tweak {
+			f(&opts)
+		}
+		r.done <- Run(ctx, opts)
 	}()
 	select {
 	case r.url = <-ready:
