@@ -113,7 +113,7 @@ func TestPagefindComparison(t *testing.T) {
 		if i%5 == 0 {
 			ctx = browsertest.New(t) // a browser lives two minutes
 		}
-		ours := measure(`window.shiplogSearch.query(` + jsString(q) + `, 3).then(r => ({total: r.total, top: r.urls}))`)
+		ours := measure(`window.shiplogSearch.query(` + jsString(q) + `, 3, true).then(r => ({total: r.total, top: r.urls}))`)
 		theirs := measure(`import('/pagefind/pagefind.js').then(async pf => {
 		  await pf.init();
 		  const r = await pf.search(` + jsString(q) + `);

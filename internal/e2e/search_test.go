@@ -311,7 +311,7 @@ func TestSearchQueriesInBrowser(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(base+"/"), chromedp.WaitReady(chromedp.CSS("#search-q")))
 	query := func(q string) found {
 		t.Helper()
-		return run[found](t, ctx, `window.shiplogSearch.query(`+jsString(q)+`, 20)`)
+		return run[found](t, ctx, `window.shiplogSearch.query(`+jsString(q)+`, 20, true)`)
 	}
 	for _, c := range []struct {
 		q     string

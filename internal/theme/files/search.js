@@ -546,13 +546,14 @@
   window.shiplogSearch = {
     words: function (text) { return words(text).map(function (w) { return { text: w.text, parts: w.parts }; }); },
     // query resolves to {total, urls}: the number of results and the
-    // URLs of the best limit. With a phrase, total counts the candidates
-    // checked to hold it (all of them, up to 500).
-    query: function (q, limit) {
+    // URLs of the best limit, fetching what the search page would. With
+    // count, a phrase's candidates are all checked (up to 500) so that
+    // total counts those that hold it.
+    query: function (q, limit, count) {
       var ix = boxes[0].index();
       limit = limit || 10;
       return ix.ready.then(function () { return search(ix, q); }).then(function (found) {
-        return results(ix, found, 0, found.phrases.length ? 500 : limit).then(function (r) {
+        return results(ix, found, 0, found.phrases.length && count ? 500 : limit).then(function (r) {
           return {
             total: found.phrases.length ? r.items.length : found.ranked.length,
             urls: r.items.slice(0, limit).map(function (d) { return d.u; })
