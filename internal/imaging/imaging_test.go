@@ -327,6 +327,38 @@ func TestCard(t *testing.T) {
 		if i < 2 && len(data) < 5000 {
 			t.Errorf("card %d is only %d bytes: is anything drawn?", i, len(data))
 		}
+		// A card without a hero has few colours and is written
+		// paletted, which is what makes cards cheap; one with a hero
+		// keeps its photo's colours.
+		_, isPaletted := m.(*image.Paletted)
+		if wantPaletted := c.Hero == nil; isPaletted != wantPaletted {
+			t.Errorf("card %d: paletted %v, want %v", i, isPaletted, wantPaletted)
+		}
+	}
+	// Every colour of the paletted cards is kept exactly: the PNG
+	// decodes to the pixels drawn.
+	img := image.NewRGBA(image.Rect(0, 0, CardWidth, CardHeight))
+	img.Pix[0], img.Pix[3] = 200, 255
+	for i := 4; i < len(img.Pix); i += 4 {
+		img.Pix[i+0], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = uint8(i/4%97), uint8(i/4%13), 7, 255
+	}
+	data, err := encodeCard(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := back.(*image.Paletted); ok {
+		t.Error("an image of 1,261 colours came back paletted")
+	}
+	for _, pt := range []image.Point{{0, 0}, {1, 0}, {517, 301}, {CardWidth - 1, CardHeight - 1}} {
+		r, g, b, _ := back.At(pt.X, pt.Y).RGBA()
+		o := img.RGBAAt(pt.X, pt.Y)
+		if uint8(r>>8) != o.R || uint8(g>>8) != o.G || uint8(b>>8) != o.B {
+			t.Errorf("pixel %v: got %d,%d,%d, drew %v", pt, r>>8, g>>8, b>>8, o)
+		}
 	}
 	// The same card gives the same bytes, drawn one at a time or many
 	// at once, on one core or all.
