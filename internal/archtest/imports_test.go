@@ -20,6 +20,7 @@ var forbidden = map[string][]string{
 	"internal/diag":        {"**"},
 	"internal/slug":        {"**"},
 	"internal/tomlpos":     {"**"},
+	"internal/highlight":   {"**"},
 	"internal/feed":        {"**"},
 	"internal/sitemap":     {"**"},
 	"internal/ticker":      {"**"},
