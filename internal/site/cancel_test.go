@@ -3,7 +3,11 @@ package site
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sync/atomic"
 	"testing"
 )
@@ -50,5 +54,37 @@ func TestCancelAtEveryPoint(t *testing.T) {
 	}
 	if !finished {
 		t.Error("the build never finished")
+	}
+}
+
+// A build killed outright (SIGKILL) cannot clean up; the next build
+// removes the staging folder it left, and only folders whose build is
+// gone.
+func TestStaleStagingRemoved(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("processAlive cannot tell on Windows: nothing is removed there")
+	}
+	src := writeSite(t, happySite)
+	out := filepath.Join(t.TempDir(), "public")
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	parent := filepath.Dir(out)
+	killed := filepath.Join(parent, fmt.Sprintf(".public.staging-%d-123", dead.Process.Pid))
+	running := filepath.Join(parent, ".public.staging-1-456") // pid 1 is always there
+	unnamed := filepath.Join(parent, ".public.staging-789")
+	other := filepath.Join(parent, fmt.Sprintf(".other.staging-%d-1", dead.Process.Pid))
+	for _, d := range []string{killed, running, unnamed, other} {
+		if err := os.MkdirAll(filepath.Join(d, "log"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(d, "log", "index.html"), []byte("half"), 0o644)
+	}
+	mustBuild(t, src, out)
+	for d, want := range map[string]bool{killed: false, running: true, unnamed: true, other: true} {
+		if _, err := os.Stat(d); (err == nil) != want {
+			t.Errorf("%s: present %v after the build, want %v", filepath.Base(d), err == nil, want)
+		}
 	}
 }

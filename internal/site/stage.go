@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -45,11 +46,39 @@ func newStage(out string) (*stage, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".staging-")
+	prefix := "." + filepath.Base(out) + ".staging-"
+	removeStale(parent, prefix)
+	// The folder's name carries the builder's process id, so the next
+	// build can tell a folder left by a killed build from one in use.
+	dir, err := os.MkdirTemp(parent, prefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return nil, err
 	}
 	return &stage{dir: dir, out: out, written: map[string]string{}}, nil
+}
+
+// removeStale removes the staging folders beside the output that a build
+// killed before it could clean up (SIGKILL, a power cut) left behind:
+// those whose process is gone. A folder of a build still running, or one
+// whose name does not say, is left alone. Failing to remove one only
+// leaves it.
+func removeStale(parent, prefix string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() || !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		pidText, _, ok := strings.Cut(name[len(prefix):], "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		os.RemoveAll(filepath.Join(parent, name))
+	}
 }
 
 // claim records that by will write rel. When something else claimed rel

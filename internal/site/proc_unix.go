@@ -18,3 +18,10 @@ func peakRSS() int64 {
 	}
 	return int64(ru.Maxrss) << 10 // kilobytes elsewhere
 }
+
+// processAlive reports whether a process with this id exists (one of
+// another user counts: it exists).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || err == syscall.EPERM
+}
