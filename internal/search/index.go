@@ -162,7 +162,13 @@ type termWeight struct {
 
 // docTerms returns the terms of d with their weights, sorted by term.
 func docTerms(d Doc) []termWeight {
-	w := map[string]int{}
+	m := termMaps.Get().(*termMap)
+	defer func() {
+		clear(m.w)
+		clear(m.counts)
+		termMaps.Put(m)
+	}()
+	w, counts := m.w, m.counts
 	add := func(text string, weight int) {
 		for _, t := range Terms(text) {
 			w[t] += weight
@@ -178,17 +184,16 @@ func docTerms(d Doc) []termWeight {
 	for _, s := range d.Tags {
 		add(s, 2)
 	}
-	counts := map[string]int{}
-	for _, word := range Words(d.Body) {
-		if !Stop[word.Text] {
+	eachWord(d.Body, func(word Word) {
+		if !isStop(word.Text) {
 			counts[word.Text]++
 		}
 		for _, t := range word.Parts {
-			if !Stop[t] {
+			if !isStop(t) {
 				counts[t]++
 			}
 		}
-	}
+	})
 	for t, c := range counts {
 		switch {
 		case c >= 4:
@@ -206,6 +211,14 @@ func docTerms(d Doc) []termWeight {
 	slices.SortFunc(out, func(a, b termWeight) int { return strings.Compare(a.term, b.term) })
 	return out
 }
+
+// termMap is docTerms's scratch space, kept between documents: maps
+// that have grown to a document's size once do not grow again.
+type termMap struct{ w, counts map[string]int }
+
+var termMaps = sync.Pool{New: func() any {
+	return &termMap{w: make(map[string]int, 512), counts: make(map[string]int, 512)}
+}}
 
 // Docs is the number of documents.
 func (ix *Index) Docs() int { return ix.docs }

@@ -56,6 +56,13 @@ func isJoiner(r rune) bool { return r < utf8.RuneSelf && strings.IndexByte(joine
 //     is listed once, where it first appears.
 func Words(text string) []Word {
 	words := make([]Word, 0, len(text)/7)
+	eachWord(text, func(w Word) { words = append(words, w) })
+	return words
+}
+
+// eachWord calls fn with every word of text, in order, as Words would
+// return them, without collecting them.
+func eachWord(text string, fn func(Word)) {
 	i := 0
 	for i < len(text) {
 		r, n := rune(text[i]), 1
@@ -84,10 +91,9 @@ func Words(text string) []Word {
 		raw := text[i:end]
 		i = j
 		if w, ok := word(raw); ok {
-			words = append(words, w)
+			fn(w)
 		}
 	}
-	return words
 }
 
 // asciiWord marks the ASCII characters that are letters, digits or joiners.
@@ -232,7 +238,7 @@ func Terms(text string) []string {
 	var out []string
 	seen := map[string]bool{}
 	add := func(t string) {
-		if !seen[t] && !Stop[t] {
+		if !seen[t] && !isStop(t) {
 			seen[t] = true
 			out = append(out, t)
 		}
@@ -245,6 +251,10 @@ func Terms(text string) []string {
 	}
 	return out
 }
+
+// isStop reports whether t is a stop word. Every stop word has at most
+// five letters, so most words need no lookup.
+func isStop(t string) bool { return len(t) <= 5 && Stop[t] }
 
 // Stop are words too common in English prose to be worth an index entry.
 // Words that change the meaning of an error ("not", "no", "cannot") are
