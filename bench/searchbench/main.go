@@ -112,18 +112,24 @@ type SizeRow struct {
 
 // QueryRow is one query in the browser.
 type QueryRow struct {
-	Query   string    `json:"query"`
-	Status  string    `json:"status"`  // what the search page said
-	Results int       `json:"results"` // the number it said
-	Shown   int       `json:"shown"`   // results in the page
-	Files   int       `json:"files"`   // index files a cold query fetched
-	Shards  int       `json:"shards"`
-	Raw     int64     `json:"raw"`
-	Gzip    int64     `json:"gzip"`
-	WarmGet int       `json:"warm_fetches"` // index files the warm query fetched (0)
-	Cold    []float64 `json:"cold"`         // submitted → next frame after the results
-	ColdDOM []float64 `json:"cold_dom"`     // submitted → results in the page
-	Warm    []float64 `json:"warm"`
+	Query   string `json:"query"`
+	Status  string `json:"status"`  // what the search page said
+	Results int    `json:"results"` // the number it said
+	Shown   int    `json:"shown"`   // results in the page
+	Files   int    `json:"files"`   // index files a cold query fetched
+	Shards  int    `json:"shards"`
+	Raw     int64  `json:"raw"`
+	Gzip    int64  `json:"gzip"`
+	// Of Gzip, the manifest and shards; the rest is entry files.
+	IndexGzip int64     `json:"index_gzip"`
+	WarmGet   int       `json:"warm_fetches"` // index files the warm query fetched (0)
+	Cold      []float64 `json:"cold"`         // submitted → next frame after the results
+	ColdDOM   []float64 `json:"cold_dom"`     // submitted → results in the page
+	Warm      []float64 `json:"warm"`
+	// search.js's own time from the query to its results fetched, before
+	// drawing them (the list's data-ms): the rest is drawing.
+	ColdFound []float64 `json:"cold_found"`
+	WarmFound []float64 `json:"warm_found"`
 }
 
 // SeenRow is one `shiplog seen` line.
@@ -398,12 +404,14 @@ const measureJS = `(async (want) => {
   const tdom = await dom;
   await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
   const tframe = performance.now();
-  return {dom: tdom - t0, frame: tframe - t0, status: status.textContent, shown: list.querySelectorAll('.sr').length};
+  return {dom: tdom - t0, frame: tframe - t0, found: parseFloat(list.getAttribute('data-ms') || 'NaN'),
+    status: status.textContent, shown: list.querySelectorAll('.sr').length};
 })`
 
 type measured struct {
 	DOM    float64 `json:"dom"`
 	Frame  float64 `json:"frame"`
+	Found  float64 `json:"found"` // search.js's own time, before drawing the results
 	Status string  `json:"status"`
 	Shown  int     `json:"shown"`
 }
@@ -454,17 +462,22 @@ func browse(rep *Report, out string, queries []string, runs int) error {
 			row.Cold = append(row.Cold, cold.Frame)
 			row.ColdDOM = append(row.ColdDOM, cold.DOM)
 			row.Warm = append(row.Warm, warm.Frame)
-			var raw, gz int64
+			row.ColdFound = append(row.ColdFound, cold.Found)
+			row.WarmFound = append(row.WarmFound, warm.Found)
+			var raw, gz, ixgz int64
 			shards := 0
 			for _, f := range files {
 				raw += f.raw
 				gz += f.wire
+				if !strings.HasPrefix(f.path, "/search/d/") {
+					ixgz += f.wire
+				}
 				if strings.HasPrefix(f.path, "/search/s/") {
 					shards++
 				}
 			}
 			if i == 0 || gz > row.Gzip {
-				row.Files, row.Shards, row.Raw, row.Gzip = len(files), shards, raw, gz
+				row.Files, row.Shards, row.Raw, row.Gzip, row.IndexGzip = len(files), shards, raw, gz, ixgz
 			}
 			row.Status, row.Shown = cold.Status, cold.Shown
 			row.Results = resultCount(cold.Status)
@@ -592,15 +605,18 @@ func printQueries(rep *Report) {
 		runs = len(rep.Queries[0].Cold)
 	}
 	fmt.Printf("\nQueries on the search page, %d runs each: cold in a fresh page with the cache off, warm the same query again.\n", runs)
-	fmt.Printf("Loads: the index files a cold query fetched (manifest, shards, entry files), as sent (gzip) and raw.\n\n")
-	fmt.Printf("| query | results | files (shards) | loads gzip | raw | cold median | cold p90 | cold in DOM, median | warm median | warm p90 |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	fmt.Printf("Loads: the index files a cold query fetched (manifest, shards, and the entry files of the 20 results\n")
+	fmt.Printf("the page shows, or of the candidates a phrase checks), as sent (gzip) and raw.\n")
+	fmt.Printf("Times: the query submitted → the next frame after the results are in the page; \"found\" is search.js's own\n")
+	fmt.Printf("time to its results (manifest, shards, entry files fetched and ranked), before it draws them.\n\n")
+	fmt.Printf("| query | results | files (shards) | loads gzip | of which manifest + shards | raw | cold median | cold p90 | warm median | warm p90 | of which found, cold / warm |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, q := range rep.Queries {
 		res := strconv.Itoa(q.Results)
 		if strings.Contains(q.Status, "so far") {
 			res += " so far"
 		}
-		fmt.Printf("| `%s` | %s | %d (%d) | %s | %s | %.0f ms | %.0f ms | %.0f ms | %.1f ms | %.1f ms |\n",
-			q.Query, res, q.Files, q.Shards, size(q.Gzip), size(q.Raw), median(q.Cold), p90(q.Cold), median(q.ColdDOM), median(q.Warm), p90(q.Warm))
+		fmt.Printf("| `%s` | %s | %d (%d) | %s | %s | %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f / %.0f ms |\n",
+			q.Query, res, q.Files, q.Shards, size(q.Gzip), size(q.IndexGzip), size(q.Raw), median(q.Cold), p90(q.Cold), median(q.Warm), p90(q.Warm), median(q.ColdFound), median(q.WarmFound))
 	}
 	var gz []float64
 	for _, q := range rep.Queries {
