@@ -151,6 +151,7 @@ func main() {
 	seenRuns := flag.Int("seen-runs", 7, "timed runs of each `shiplog seen`")
 	queries := flag.String("queries", "", `queries separated by "|" (default: a fixed list)`)
 	seen := flag.String("seen", "", `error lines for shiplog seen, separated by "|" (default: a fixed list)`)
+	withIndex := flag.Bool("index", true, "measure the search index; false times only `shiplog seen` (-out may then hold only errors/errors.tsv)")
 	withBrowser := flag.Bool("browser", true, "measure queries in headless Chromium")
 	jsonOut := flag.String("json", "", "also write the figures as JSON to this file")
 	flag.Parse()
@@ -172,7 +173,7 @@ func main() {
 		defer os.RemoveAll(dir)
 		*work = dir
 	}
-	rep, err := run(*src, *out, *bin, *work, qs, ss, *runs, *seenRuns, *withBrowser)
+	rep, err := run(*src, *out, *bin, *work, qs, ss, *runs, *seenRuns, *withIndex, *withBrowser && *withIndex)
 	if err != nil {
 		fatal(err)
 	}
@@ -189,7 +190,7 @@ func fatal(err error) {
 	os.Exit(1)
 }
 
-func run(src, out, bin, work string, queries, seen []string, runs, seenRuns int, withBrowser bool) (*Report, error) {
+func run(src, out, bin, work string, queries, seen []string, runs, seenRuns int, withIndex, withBrowser bool) (*Report, error) {
 	rep := &Report{Site: src}
 	rep.Load[0] = loadAvg()
 	fmt.Printf("Load average before: %s; %d cores; %s; %s\n", strings.Join(rep.Load[0], " "), runtime.NumCPU(), memTotal(), time.Now().UTC().Format("2006-01-02 15:04 MST"))
@@ -213,10 +214,12 @@ func run(src, out, bin, work string, queries, seen []string, runs, seenRuns int,
 		fmt.Printf("Built %s in %s\n", src, time.Since(t0).Round(time.Millisecond))
 	}
 
-	if err := sizes(rep, out); err != nil {
-		return nil, err
+	if withIndex {
+		if err := sizes(rep, out); err != nil {
+			return nil, err
+		}
+		printSizes(rep)
 	}
-	printSizes(rep)
 	if withBrowser {
 		if err := browse(rep, out, queries, runs); err != nil {
 			return nil, err
