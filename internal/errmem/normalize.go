@@ -73,21 +73,52 @@ func init() {
 // Numbers that are part of a name stay: E11000, x64, utf-8, SQLSTATE
 // 42P01. A number with a unit (512MiB, 30s, 250ms) is a number.
 func Normalize(msg string) string {
-	s := ansiRe.ReplaceAllString(msg, "")
-	s = spaceRe.ReplaceAllString(s, " ")
-	s = urlRe.ReplaceAllString(s, phURL)
-	s = uuidRe.ReplaceAllString(s, phUUID)
-	s = isoRe.ReplaceAllString(s, phTime)
-	s = slashRe.ReplaceAllString(s, phTime)
-	s = clockRe.ReplaceAllString(s, phTime)
-	s = syslogRe.ReplaceAllString(s, phTime)
-	s = ip6brRe.ReplaceAllString(s, phIP)
-	s = ip4Re.ReplaceAllString(s, phIP)
-	s = replaceIP6(s)
-	s = replaceHosts(s)
+	// Each pattern runs only when the text has a character it needs:
+	// most messages have no URL, UUID, date or address, and a regexp
+	// that cannot match still costs a scan.
+	s := msg
+	if strings.IndexByte(s, 0x1b) >= 0 {
+		s = ansiRe.ReplaceAllString(s, "")
+	}
+	if needsSpaces(s) {
+		s = spaceRe.ReplaceAllString(s, " ")
+	}
+	hasDash, hasColon := strings.IndexByte(s, '-') >= 0, strings.IndexByte(s, ':') >= 0
+	if hasColon && strings.Contains(s, "://") {
+		s = urlRe.ReplaceAllString(s, phURL)
+	}
+	if hasDash {
+		s = uuidRe.ReplaceAllString(s, phUUID)
+		s = isoRe.ReplaceAllString(s, phTime)
+	}
+	if strings.IndexByte(s, '/') >= 0 {
+		s = slashRe.ReplaceAllString(s, phTime)
+	}
+	if hasColon {
+		s = clockRe.ReplaceAllString(s, phTime)
+	}
+	if strings.Contains(s, phTime) {
+		s = syslogRe.ReplaceAllString(s, phTime)
+	}
+	if strings.IndexByte(s, '[') >= 0 {
+		s = ip6brRe.ReplaceAllString(s, phIP)
+	}
+	if strings.IndexByte(s, '.') >= 0 {
+		s = ip4Re.ReplaceAllString(s, phIP)
+	}
+	if strings.Contains(s, "::") || strings.Count(s, ":") >= 7 {
+		s = replaceIP6(s)
+	}
+	if strings.IndexByte(s, ':') >= 0 {
+		s = replaceHosts(s)
+	}
 	s = replacePaths(s)
-	s = podRe.ReplaceAllString(s, "$1-"+phID)
-	s = hex0xRe.ReplaceAllString(s, phHex)
+	if strings.IndexByte(s, '-') >= 0 {
+		s = podRe.ReplaceAllString(s, "$1-"+phID)
+	}
+	if strings.Contains(s, "0x") || strings.Contains(s, "0X") {
+		s = hex0xRe.ReplaceAllString(s, phHex)
+	}
 	s = hexRe.ReplaceAllStringFunc(s, func(h string) string {
 		if strings.IndexFunc(h, unicode.IsDigit) >= 0 {
 			return phHex
@@ -103,6 +134,22 @@ func Normalize(msg string) string {
 		s = strings.ToLower(strings.TrimSpace(spaceRe.ReplaceAllString(ansiRe.ReplaceAllString(msg, ""), " ")))
 	}
 	return s
+}
+
+// needsSpaces reports whether spaceRe would change s: it has a run of
+// spaces or a space character other than " ".
+func needsSpaces(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+			if i+1 < len(s) && s[i+1] == ' ' {
+				return true
+			}
+		case c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			return true
+		}
+	}
+	return false
 }
 
 // replaceIP6 replaces IPv6 addresses (::1, fe80::1, :::3000) that stand

@@ -1,0 +1,69 @@
+package errmem
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// normalizeEvery is Normalize without its guards: every pattern runs on
+// every message. The guards may only save time, never change a result.
+func normalizeEvery(msg string) string {
+	s := ansiRe.ReplaceAllString(msg, "")
+	s = spaceRe.ReplaceAllString(s, " ")
+	s = urlRe.ReplaceAllString(s, phURL)
+	s = uuidRe.ReplaceAllString(s, phUUID)
+	s = isoRe.ReplaceAllString(s, phTime)
+	s = slashRe.ReplaceAllString(s, phTime)
+	s = clockRe.ReplaceAllString(s, phTime)
+	s = syslogRe.ReplaceAllString(s, phTime)
+	s = ip6brRe.ReplaceAllString(s, phIP)
+	s = ip4Re.ReplaceAllString(s, phIP)
+	s = replaceIP6(s)
+	s = replaceHosts(s)
+	s = replacePaths(s)
+	s = podRe.ReplaceAllString(s, "$1-"+phID)
+	s = hex0xRe.ReplaceAllString(s, phHex)
+	s = hexRe.ReplaceAllStringFunc(s, func(h string) string {
+		if strings.IndexFunc(h, unicode.IsDigit) >= 0 {
+			return phHex
+		}
+		return h
+	})
+	s = replaceNumbers(s)
+	s = strings.ToLower(s)
+	s = prefixRe.ReplaceAllString(s, "")
+	s = strings.TrimSpace(s)
+	s = strings.TrimRight(s, " .;,")
+	if s == "" {
+		s = strings.ToLower(strings.TrimSpace(spaceRe.ReplaceAllString(ansiRe.ReplaceAllString(msg, ""), " ")))
+	}
+	return s
+}
+
+func TestNormalizeGuards(t *testing.T) {
+	msgs := []string{
+		"ECONNREFUSED 127.0.0.1:3306", "dial tcp [::1]:5432: connect: connection refused", ":::3000", "fe80::1%eth0",
+		"1:2:3:4:5:6:7:8 unreachable", "std::vector<int> out of range", "Mar 14 09:30:00 host kernel: Out of memory",
+		"2026/03/14 09:30:00 panic", "\x1b[31merror\x1b[0m: boom", "a\tb  c\nd", "pod api-7d4b9c8f6d-x2k9p CrashLoopBackOff",
+		"0xDEADBEEF segfault", "sha deadbeefcafe1234 mismatch", "https://api.example.com/v1/x?y=1 returned 502",
+		"request 6f1c9a52-3d3e-4c1b-9a57-1f2b0d7f5e11 timed out", "Error:", "", "   ", "10.0.0.1/24 denied",
+		"db-primary.internal:5432 refused", "main.go:42:7: undefined: x", "E11000 duplicate key error",
+	}
+	pieces := []string{" ", "  ", "\t", "\n", ":", "::", "-", "/", ".", "[", "]", "0x", "1f", "2026", "-03", "-14", "T09", ":30", ":00", "Z",
+		"127", "10", "255", "host", "api", "ERROR", "error:", "://", "http", "x2k9p", "7d4b9c8f6d", "abcdef12", "é", "\x1b[0m", "Mar", "  14", "<time>", "42"}
+	r := rand.New(rand.NewPCG(7, 9))
+	for range 3000 {
+		var sb strings.Builder
+		for range r.IntN(16) {
+			sb.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		msgs = append(msgs, sb.String())
+	}
+	for _, m := range msgs {
+		if got, want := Normalize(m), normalizeEvery(m); got != want {
+			t.Errorf("Normalize(%q) = %q; every pattern gives %q", m, got, want)
+		}
+	}
+}
