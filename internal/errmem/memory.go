@@ -72,6 +72,10 @@ type owner struct {
 // had an address says little about whether they are the same error.
 const placeholderWeight = 0.25
 
+// Index builds what Find searches, once; Find builds it when it was not.
+// Calling it early lets a caller build it while it does something else.
+func (m *Memory) Index() { m.index() }
+
 func (m *Memory) index() *index {
 	if m.idx != nil {
 		return m.idx

@@ -63,22 +63,41 @@ func LoadMemory(ctx context.Context, src, out string, now time.Time) (*Memory, e
 	}
 	m := &Memory{Memory: &errmem.Memory{}, Config: cfg, src: src, now: now}
 	memPath := filepath.Join(out, filepath.FromSlash(memoryFile))
-	if info, err := os.Stat(memPath); err == nil {
+	info, statErr := os.Stat(memPath)
+	if statErr == nil {
+		m.Built = info.ModTime()
+	}
+	// List the log's files while the memory is read and indexed: on a
+	// big log each takes about as long as the other.
+	type listed struct {
+		ls  listing
+		err error
+	}
+	listing := make(chan listed, 1)
+	go func() {
+		ls, err := listEntries(filepath.Join(src, "log"), m.Built)
+		listing <- listed{ls, err}
+	}()
+	if statErr == nil {
 		data, err := os.ReadFile(memPath)
 		if err != nil {
+			<-listing
 			return nil, err
 		}
 		mem, err := errmem.Read(data)
 		if err != nil {
+			<-listing
 			return nil, fmt.Errorf("%s: %w (build the site again)", memPath, err)
 		}
-		m.Memory, m.Built = mem, info.ModTime()
+		mem.Index()
+		m.Memory = mem
 	}
-
-	ls, err := listEntries(filepath.Join(src, "log"), m.Built)
+	l := <-listing
+	ls, err := l.ls, l.err
 	if err != nil {
 		return nil, err
 	}
+	before := len(m.Entries)
 	isChanged := map[string]bool{}
 	for _, p := range ls.changed {
 		isChanged[p] = true
@@ -94,6 +113,9 @@ func LoadMemory(ctx context.Context, src, out string, now time.Time) (*Memory, e
 	m.Entries = append(m.Entries, read...)
 	m.sort()
 	m.Reread, m.Skipped = len(ls.changed), problems
+	if len(m.Entries) != before || len(read) > 0 {
+		m.Memory = &errmem.Memory{Entries: m.Entries} // its index is stale
+	}
 	return m, nil
 }
 
