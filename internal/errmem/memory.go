@@ -24,9 +24,11 @@ type Message struct {
 	Signature string
 }
 
-// NewMessage returns text with its signature.
+// NewMessage returns text with its signature. Both are copies, never
+// slices of text: a message lives as long as the memory, and a slice
+// would keep whatever text was cut from (a whole rendered entry) alive.
 func NewMessage(text string) Message {
-	return Message{Text: strings.TrimSpace(text), Signature: Normalize(text)}
+	return Message{Text: strings.Clone(strings.TrimSpace(text)), Signature: strings.Clone(Normalize(text))}
 }
 
 // AddMessage adds text to e unless e has a message of that signature.

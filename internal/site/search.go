@@ -246,5 +246,8 @@ func attr(tag, name string) string {
 	if j := strings.IndexByte(v, '"'); j >= 0 {
 		v = v[:j]
 	}
-	return html.UnescapeString(v)
+	// A copy: a slice of the body would keep the whole rendered body in
+	// memory for as long as the value lives (the error memory keeps it
+	// to the end of the build).
+	return strings.Clone(html.UnescapeString(v))
 }
