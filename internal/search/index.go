@@ -139,7 +139,9 @@ func Build(ctx context.Context, n int, doc func(i int) Doc, opts Options) (*Inde
 				p := ix.terms[tw.term]
 				if p == nil {
 					p = &postings{last: -1}
-					ix.terms[tw.term] = p
+					// A copy: the term is a slice of its document's
+					// text, which the index must not keep alive.
+					ix.terms[strings.Clone(tw.term)] = p
 				}
 				gap := i - p.last
 				if p.last < 0 {
