@@ -88,12 +88,19 @@ type Index struct {
 	docs  int
 	terms map[string]*postings
 	opts  Options
+
+	sorted []string // the terms in search.js's order; nil until Files
+	// Kept by Update, nil after Build: each document's terms, and the
+	// shards of the last call to Files.
+	kept   [][]termWeight
+	shards []*shardFile
 }
 
 type postings struct {
 	buf  []byte // uvarint((gap << 3) | weight) per document
 	last int
 	df   int
+	size int // textLen(buf); 0 until known
 }
 
 // Build indexes n documents; doc(i) returns document i, and is called
@@ -228,52 +235,133 @@ type shard struct {
 }
 
 // Files returns the manifest and the shards, manifest first.
+//
+// Shards are cut where the terms say, not at a running count of bytes,
+// so that an edit to a few postings changes only the shards that hold
+// them: a shard ends before a term whose hash falls under its size
+// (its term and postings' bytes, out of half of ShardSize) once the
+// shard holds half of ShardSize, or before a term that would take it
+// past four times ShardSize. Shards come out about ShardSize on
+// average, and a term that grows or shrinks moves a cut only when it
+// crosses one of these lines. The cuts depend on nothing but the terms
+// and their postings, so an index made by Update has the files Build
+// makes of the same documents.
+//
+// An index made by Update keeps the shards of the last call, and
+// encodes again only those whose terms changed since.
 func (ix *Index) Files() []File {
-	terms := make([]string, 0, len(ix.terms))
-	for t := range ix.terms {
-		terms = append(terms, t)
+	if ix.sorted == nil {
+		ix.sorted = make([]string, 0, len(ix.terms))
+		for t := range ix.terms {
+			ix.sorted = append(ix.sorted, t)
+		}
+		// search.js compares strings by UTF-16 code units; sort the
+		// same way so its binary search agrees.
+		slices.SortFunc(ix.sorted, compareUTF16)
 	}
-	// search.js compares strings by UTF-16 code units; sort the same way
-	// so its binary search agrees.
-	slices.SortFunc(terms, compareUTF16)
-	m := manifest{Version: Version, Docs: ix.docs, Stop: stopList(), First: []string{}, Shards: []string{}}
-	var files []File
-	var cur shard
+	terms := ix.sorted
+	lower := uint64(max(ix.opts.ShardSize/2, 1))
+	upper := ix.opts.ShardSize * 4
+	var cuts []int // where each shard starts
 	size := 0
-	flush := func() {
-		if len(cur.Terms) == 0 {
-			return
-		}
-		data := encodeJSON(cur)
-		sum := sha256.Sum256(data)
-		name := fmt.Sprintf("s/%x.json", sum[:6])
-		m.First = append(m.First, cur.Terms[0])
-		m.Shards = append(m.Shards, name)
-		files = append(files, File{Name: name, Data: data})
-		cur, size = shard{}, 0
-	}
-	var sb strings.Builder
-	for _, t := range terms {
+	for k, t := range terms {
 		p := ix.terms[t]
-		sb.Reset()
-		buf := p.buf
-		for len(buf) > 0 {
-			v, n := binary.Uvarint(buf)
-			buf = buf[n:]
-			if sb.Len() > 0 {
-				sb.WriteByte(',')
-			}
-			sb.WriteString(strconv.FormatUint(v, 36))
+		if p.size == 0 {
+			p.size = textLen(p.buf)
 		}
-		cur.Terms = append(cur.Terms, t)
-		cur.Postings = append(cur.Postings, sb.String())
-		size += len(t) + sb.Len() + 6
-		if size >= ix.opts.ShardSize {
-			flush()
+		s := len(t) + p.size + 6
+		if k == 0 || size+s > upper || size >= int(lower) && termHash(t)%lower < uint64(s) {
+			cuts = append(cuts, k)
+			size = 0
+		}
+		size += s
+	}
+	m := manifest{Version: Version, Docs: ix.docs, Stop: stopList(), First: make([]string, 0, len(cuts)), Shards: make([]string, 0, len(cuts))}
+	files := make([]File, 1, len(cuts)+1)
+	var kept map[string]*shardFile
+	if ix.kept != nil {
+		kept = make(map[string]*shardFile, len(ix.shards))
+		for _, sh := range ix.shards {
+			kept[sh.first] = sh
 		}
 	}
-	flush()
-	return append([]File{{Name: "index.json", Data: encodeJSON(m)}}, files...)
+	shards := make([]*shardFile, 0, len(cuts))
+	var text []byte
+	for c, lo := range cuts {
+		hi := len(terms)
+		if c+1 < len(cuts) {
+			hi = cuts[c+1]
+		}
+		sh := kept[terms[lo]]
+		if sh == nil || sh.stale || sh.count != hi-lo || sh.last != terms[hi-1] {
+			cur := shard{Terms: terms[lo:hi], Postings: make([]string, 0, hi-lo)}
+			for _, t := range cur.Terms {
+				text = appendText(text[:0], ix.terms[t].buf)
+				cur.Postings = append(cur.Postings, string(text))
+			}
+			data := encodeJSON(cur)
+			sum := sha256.Sum256(data)
+			sh = &shardFile{first: terms[lo], last: terms[hi-1], count: hi - lo, name: fmt.Sprintf("s/%x.json", sum[:6]), data: data}
+		}
+		shards = append(shards, sh)
+		m.First = append(m.First, sh.first)
+		m.Shards = append(m.Shards, sh.name)
+		files = append(files, File{Name: sh.name, Data: sh.data})
+	}
+	if ix.kept != nil {
+		ix.shards = shards
+	}
+	files[0] = File{Name: "index.json", Data: encodeJSON(m)}
+	return files
+}
+
+// shardFile is a shard as Files last wrote it: terms[first…last], count
+// of them. It is stale once one of them changed.
+type shardFile struct {
+	first, last string
+	count       int
+	name        string
+	data        []byte
+	stale       bool
+}
+
+// termHash is FNV-1a of t: where shards are cut.
+func termHash(t string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(t); i++ {
+		h ^= uint64(t[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// appendText appends postings as a shard holds them: base-36 numbers,
+// comma-separated.
+func appendText(dst, buf []byte) []byte {
+	for k := 0; len(buf) > 0; k++ {
+		v, n := binary.Uvarint(buf)
+		buf = buf[n:]
+		if k > 0 {
+			dst = append(dst, ',')
+		}
+		dst = strconv.AppendUint(dst, v, 36)
+	}
+	return dst
+}
+
+// textLen is len(appendText(nil, buf)).
+func textLen(buf []byte) int {
+	n := -1
+	for len(buf) > 0 {
+		v, k := binary.Uvarint(buf)
+		buf = buf[k:]
+		n += 2 // the comma before it, and its last digit
+		for v >= 36 {
+			v /= 36
+			n++
+		}
+	}
+	return max(n, 0)
 }
 
 func stopList() []string {

@@ -43,6 +43,7 @@ import (
 	"github.com/shiplog/shiplog/internal/content"
 	"github.com/shiplog/shiplog/internal/diag"
 	"github.com/shiplog/shiplog/internal/render"
+	"github.com/shiplog/shiplog/internal/search"
 	"github.com/shiplog/shiplog/internal/theme"
 )
 
@@ -98,6 +99,8 @@ type Builder struct {
 
 	tpl    *render.Templates // the theme, compiled
 	tplSum [32]byte          // …from files with this SHA-256
+
+	search *search.Index // kept and updated from build to build
 }
 
 // memoKey names what memoFor keeps: a name, and the render it was read
@@ -485,6 +488,15 @@ func (b *builder) shapeOnly(out string) {
 		sh := b.deps[out]
 		sh.shape = true
 		b.deps[out] = sh
+	}
+}
+
+// namedBySum records that the file out is named by a hash of its
+// content: when the last build had a file of that name, it had these
+// bytes, and a narrowed build does not make it again.
+func (b *builder) namedBySum(out string) {
+	if b.deps != nil && b.only == nil {
+		b.deps[out] = b.deps[out]
 	}
 }
 

@@ -49,10 +49,22 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 		scan := b.scan(e)
 		scans[i] = scanFacts{errors: scan.Errors, fix: scan.Fix}
 	}
-	ix, err := search.Build(ctx, n, func(i int) search.Doc {
+	doc := func(i int) search.Doc {
 		e := at(i)
 		return b.searchDoc(e, b.scan(e).Text)
-	}, opts)
+	}
+	// A Builder keeps the index and updates the postings of the terms
+	// that changed; Build makes it whole.
+	var ix *search.Index
+	var err error
+	if c := b.owner; c != nil {
+		if c.search == nil {
+			c.search = new(search.Index)
+		}
+		ix, err = c.search, c.search.Update(ctx, n, doc, opts)
+	} else {
+		ix, err = search.Build(ctx, n, doc, opts)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +86,9 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	b.shapeOnly(pageOut("/" + searchDir))
 	for _, f := range ix.Files() {
 		jobs = append(jobs, job{out: searchDir + f.Name, by: "the search index", run: func() ([]byte, error) { return f.Data, nil }})
+		if f.Name != "index.json" {
+			b.namedBySum(searchDir + f.Name)
+		}
 	}
 	for i := range n {
 		e := at(i)
@@ -82,9 +97,10 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 		}})
 		b.dependsOn(searchDir+search.FragmentName(i), []*content.Entry{e}, nil)
 	}
-	// The shards, the manifest, the memory and /errors/ read every
-	// entry's text; nothing is said of them, so every rebuild makes them
-	// again (see incremental.go).
+	// The manifest, the memory and /errors/ read every entry's text;
+	// nothing is said of them, so every rebuild makes them again (see
+	// incremental.go). A shard is named by its content: a rebuild makes
+	// only the shards with new names.
 	return jobs, nil
 }
 
