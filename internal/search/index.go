@@ -89,7 +89,7 @@ type Index struct {
 	terms map[string]*postings
 	opts  Options
 
-	sorted []string // the terms in search.js's order; nil until Files
+	sorted []*postings // the terms in search.js's order; nil until Files
 	// Kept by Update, nil after Build: each document's terms, and the
 	// shards of the last call to Files.
 	kept   [][]termWeight
@@ -97,6 +97,7 @@ type Index struct {
 }
 
 type postings struct {
+	term string
 	buf  []byte // uvarint((gap << 3) | weight) per document
 	last int
 	df   int
@@ -145,7 +146,7 @@ func Build(ctx context.Context, n int, doc func(i int) Doc, opts Options) (*Inde
 			for _, tw := range weights[i-lo] {
 				p := ix.terms[tw.term]
 				if p == nil {
-					p = &postings{last: -1}
+					p = &postings{term: tw.term, last: -1}
 					ix.terms[tw.term] = p
 				}
 				gap := i - p.last
@@ -251,21 +252,21 @@ type shard struct {
 // encodes again only those whose terms changed since.
 func (ix *Index) Files() []File {
 	if ix.sorted == nil {
-		ix.sorted = make([]string, 0, len(ix.terms))
-		for t := range ix.terms {
-			ix.sorted = append(ix.sorted, t)
+		ix.sorted = make([]*postings, 0, len(ix.terms))
+		for _, p := range ix.terms {
+			ix.sorted = append(ix.sorted, p)
 		}
 		// search.js compares strings by UTF-16 code units; sort the
 		// same way so its binary search agrees.
-		slices.SortFunc(ix.sorted, compareUTF16)
+		slices.SortFunc(ix.sorted, comparePostings)
 	}
 	terms := ix.sorted
 	lower := uint64(max(ix.opts.ShardSize/2, 1))
 	upper := ix.opts.ShardSize * 4
 	var cuts []int // where each shard starts
 	size := 0
-	for k, t := range terms {
-		p := ix.terms[t]
+	for k, p := range terms {
+		t := p.term
 		if p.size == 0 {
 			p.size = textLen(p.buf)
 		}
@@ -292,16 +293,18 @@ func (ix *Index) Files() []File {
 		if c+1 < len(cuts) {
 			hi = cuts[c+1]
 		}
-		sh := kept[terms[lo]]
-		if sh == nil || sh.stale || sh.count != hi-lo || sh.last != terms[hi-1] {
-			cur := shard{Terms: terms[lo:hi], Postings: make([]string, 0, hi-lo)}
-			for _, t := range cur.Terms {
-				text = appendText(text[:0], ix.terms[t].buf)
+		first, last := terms[lo].term, terms[hi-1].term
+		sh := kept[first]
+		if sh == nil || sh.stale || sh.count != hi-lo || sh.last != last {
+			cur := shard{Terms: make([]string, 0, hi-lo), Postings: make([]string, 0, hi-lo)}
+			for _, p := range terms[lo:hi] {
+				text = appendText(text[:0], p.buf)
+				cur.Terms = append(cur.Terms, p.term)
 				cur.Postings = append(cur.Postings, string(text))
 			}
 			data := encodeJSON(cur)
 			sum := sha256.Sum256(data)
-			sh = &shardFile{first: terms[lo], last: terms[hi-1], count: hi - lo, name: fmt.Sprintf("s/%x.json", sum[:6]), data: data}
+			sh = &shardFile{first: first, last: last, count: hi - lo, name: fmt.Sprintf("s/%x.json", sum[:6]), data: data}
 		}
 		shards = append(shards, sh)
 		m.First = append(m.First, sh.first)
@@ -372,6 +375,8 @@ func stopList() []string {
 	slices.Sort(s)
 	return s
 }
+
+func comparePostings(a, b *postings) int { return compareUTF16(a.term, b.term) }
 
 // compareUTF16 orders strings as JavaScript does: by UTF-16 code units.
 func compareUTF16(a, b string) int {

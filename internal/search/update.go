@@ -77,13 +77,14 @@ func (ix *Index) Update(ctx context.Context, n int, doc func(i int) Doc, opts Op
 		}
 	}
 
-	var added, removed []string
+	var added []*postings
+	var removed []string
 	for t, cs := range changes {
 		p := ix.terms[t]
 		if p == nil {
-			p = &postings{last: -1}
+			p = &postings{term: t, last: -1}
 			ix.terms[t] = p
-			added = append(added, t)
+			added = append(added, p)
 		}
 		p.apply(cs)
 		if p.df == 0 {
@@ -107,7 +108,7 @@ type change struct{ doc, weight int }
 func (ix *Index) add(term string, i, weight int) {
 	p := ix.terms[term]
 	if p == nil {
-		p = &postings{last: -1}
+		p = &postings{term: term, last: -1}
 		ix.terms[term] = p
 	}
 	gap := i - p.last
@@ -175,17 +176,19 @@ func (ix *Index) stale(t string) {
 
 // resort returns sorted without removed and with added, in search.js's
 // order. A few terms are inserted and deleted in place; many, merged.
-func resort(sorted, added, removed []string) []string {
+func resort(sorted, added []*postings, removed []string) []*postings {
 	if len(added)+len(removed) <= 64 {
-		find := func(t string) (int, bool) { return slices.BinarySearchFunc(sorted, t, compareUTF16) }
+		find := func(t string) (int, bool) {
+			return slices.BinarySearchFunc(sorted, t, func(p *postings, t string) int { return compareUTF16(p.term, t) })
+		}
 		for _, t := range removed {
 			if k, ok := find(t); ok {
 				sorted = slices.Delete(sorted, k, k+1)
 			}
 		}
-		for _, t := range added {
-			if k, ok := find(t); !ok {
-				sorted = slices.Insert(sorted, k, t)
+		for _, p := range added {
+			if k, ok := find(p.term); !ok && p.df > 0 {
+				sorted = slices.Insert(sorted, k, p)
 			}
 		}
 		return sorted
@@ -194,18 +197,18 @@ func resort(sorted, added, removed []string) []string {
 	for _, t := range removed {
 		gone[t] = true
 	}
-	added = slices.DeleteFunc(added, func(t string) bool { return gone[t] })
-	slices.SortFunc(added, compareUTF16)
-	out := make([]string, 0, len(sorted)+len(added))
-	for _, t := range sorted {
-		if gone[t] {
+	added = slices.DeleteFunc(added, func(p *postings) bool { return gone[p.term] })
+	slices.SortFunc(added, comparePostings)
+	out := make([]*postings, 0, len(sorted)+len(added))
+	for _, p := range sorted {
+		if gone[p.term] {
 			continue
 		}
-		for len(added) > 0 && compareUTF16(added[0], t) < 0 {
+		for len(added) > 0 && comparePostings(added[0], p) < 0 {
 			out = append(out, added[0])
 			added = added[1:]
 		}
-		out = append(out, t)
+		out = append(out, p)
 	}
 	return append(out, added...)
 }
