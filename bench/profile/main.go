@@ -146,6 +146,13 @@ func edits(src string, runs int, cpu, mem string, stats bool) error {
 	if _, _, _, err := build(0); err != nil { // warm up: the first edit reads more
 		return err
 	}
+	if mem != "" {
+		// The allocations of the edits alone are those of mem less
+		// those of mem.base: go tool pprof -sample_index=alloc_space -base mem.base mem
+		if err := writeHeap(mem + ".base"); err != nil {
+			return err
+		}
+	}
 	if cpu != "" {
 		f, err := os.Create(cpu)
 		if err != nil {
@@ -178,13 +185,17 @@ func edits(src string, runs int, cpu, mem string, stats bool) error {
 		pprof.StopCPUProfile()
 	}
 	if mem != "" {
-		f, err := os.Create(mem)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		runtime.GC()
-		return pprof.WriteHeapProfile(f)
+		return writeHeap(mem)
 	}
 	return nil
+}
+
+func writeHeap(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	runtime.GC()
+	return pprof.WriteHeapProfile(f)
 }

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/shiplog/shiplog/internal/content"
@@ -74,7 +75,10 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	mem, byEntry := b.memory(scans)
 	jobs := b.errorPages(pageJob, mem, byEntry, scans)
 	jobs = append(jobs, job{out: memoryFile, by: "the error memory", run: func() ([]byte, error) { return errmem.Write(mem), nil }})
-	jobs = append(jobs, pageJob("/lessons/", "lessons.html", b.lessonsPage()))
+	// Grouping the lessons reads every one; a rebuild that keeps the
+	// page (incremental.go) does not.
+	lessonsPage := b.page("Lessons", "Every lesson this log taught, linked to its entry.", "/lessons/", "lessons")
+	jobs = append(jobs, pageJob("/lessons/", "lessons.html", func() any { return b.lessonsPage(lessonsPage) }))
 	b.dependsOn(pageOut("/lessons/"), nil, entries)
 
 	jobs = append(jobs, job{out: jsName, by: "the theme", run: func() ([]byte, error) { return js, nil }})
@@ -84,7 +88,9 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	}))
 	b.shapeOnly(jsName)
 	b.shapeOnly(pageOut("/" + searchDir))
-	for _, f := range ix.Files() {
+	files := ix.Files()
+	jobs = slices.Grow(jobs, len(files)+n+2)
+	for _, f := range files {
 		jobs = append(jobs, job{out: searchDir + f.Name, by: "the search index", run: func() ([]byte, error) { return f.Data, nil }})
 		if f.Name != "index.json" {
 			b.namedBySum(searchDir + f.Name)
