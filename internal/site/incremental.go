@@ -42,6 +42,7 @@ import (
 
 	"github.com/shiplog/shiplog/internal/content"
 	"github.com/shiplog/shiplog/internal/diag"
+	"github.com/shiplog/shiplog/internal/errmem"
 	"github.com/shiplog/shiplog/internal/render"
 	"github.com/shiplog/shiplog/internal/search"
 	"github.com/shiplog/shiplog/internal/theme"
@@ -139,6 +140,12 @@ type incState struct {
 	gone    []string            // the last build's files a narrowed build does not have
 	related map[string][]string // recorded by relatedOf
 	groups  map[string][]string // recorded by remember
+
+	// What the error memory was made of (errors.go), newest first, and
+	// its files.
+	memEntries []*errmem.Entry
+	memFixes   []string
+	memFiles   []string
 }
 
 // errReshaped stops a narrowed build whose plan turned out not to be the

@@ -261,6 +261,9 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 
 	edit("log/2026-01-02-beta.md", "The body of beta.", "The body of beta, rewritten.")
 	check("a body edit", true, "log/2026-01-02-beta.md")
+	if _, ok := inc.written[memoryFile]; ok {
+		t.Errorf("a body edit that changes no error message made %s again", memoryFile)
+	}
 	// Edits that change what the search index holds.
 	edit("log/2026-01-02-beta.md", "The body of beta, rewritten.", "The body of beta, rewritten with zymurgy.")
 	check("a new word in a body", true, "log/2026-01-02-beta.md")
@@ -287,6 +290,13 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 	check("a lesson added", false, "log/2026-01-03-gamma.md")
 	edit("log/2026-01-04-delta.md", "Delta decides.", "Delta decides.\n\n"+strings.Repeat("Many words here. ", 300))
 	check("a long body (minutes to read change)", true, "log/2026-01-04-delta.md")
+	edit("log/2026-01-04-delta.md", "Delta decides.\n\n", "Delta decides.\n\n```error\nfatal: disk quota exceeded\n```\n\n")
+	check("an error block added to a body", true, "log/2026-01-04-delta.md")
+	if _, ok := inc.written[memoryFile]; !ok {
+		t.Errorf("an error block added to a body did not make %s again", memoryFile)
+	}
+	edit("log/2026-01-04-delta.md", "disk quota exceeded", "disk quota exceeded on /var")
+	check("an error message edited", true, "log/2026-01-04-delta.md")
 	edit("log/2026-01-02-beta.md", "The body of beta, rewritten.", "Beta with [a link](2026-01-06-epsilon.md).")
 	check("a new link to another entry", true, "log/2026-01-02-beta.md")
 	edit("log/2026-01-01-alpha.md", "A", "A")

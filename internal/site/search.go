@@ -73,8 +73,23 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	jsName, js := b.searchAssets()
 
 	mem, byEntry := b.memory(scans)
-	jobs := b.errorPages(pageJob, mem, byEntry, scans)
-	jobs = append(jobs, job{out: memoryFile, by: "the error memory", run: func() ([]byte, error) { return errmem.Write(mem), nil }})
+	var jobs []job
+	if kept := b.keptMemory(mem, scans); kept != nil {
+		jobs = kept
+	} else {
+		jobs = b.errorPages(pageJob, mem, byEntry, scans)
+		jobs = append(jobs, job{out: memoryFile, by: "the error memory", run: func() ([]byte, error) { return errmem.Write(mem), nil }})
+	}
+	if b.owner != nil {
+		b.memEntries, b.memFiles = mem.Entries, make([]string, len(jobs))
+		b.memFixes = make([]string, len(scans))
+		for i, j := range jobs {
+			b.memFiles[i] = j.out
+		}
+		for i, s := range scans {
+			b.memFixes[i] = s.fix
+		}
+	}
 	// Grouping the lessons reads every one; a rebuild that keeps the
 	// page (incremental.go) does not.
 	lessonsPage := b.page("Lessons", "Every lesson this log taught, linked to its entry.", "/lessons/", "lessons")
