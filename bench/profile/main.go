@@ -26,6 +26,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/shiplog/shiplog/internal/site"
@@ -166,6 +167,13 @@ func edits(src string, runs int, cpu, mem string, stats bool) error {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	gcs, alloc := ms.NumGC, ms.TotalAlloc
+	gcs0, cpu0, start := gcs, cpuTime(), time.Now()
+	defer func() {
+		runtime.ReadMemStats(&ms)
+		fmt.Fprintf(os.Stderr, "%d edits: %s wall, %s CPU per edit, garbage collection included (%d GCs in all)\n",
+			runs, (time.Since(start) / time.Duration(max(runs, 1))).Round(time.Millisecond),
+			((cpuTime() - cpu0) / time.Duration(max(runs, 1))).Round(time.Millisecond), ms.NumGC-gcs0)
+	}()
 	for i := range runs {
 		out, rep, d, err := build(i + 1)
 		if err != nil {
@@ -198,4 +206,13 @@ func writeHeap(name string) error {
 	defer f.Close()
 	runtime.GC()
 	return pprof.WriteHeapProfile(f)
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
