@@ -7,6 +7,14 @@
 // The output folder is removed before each run, so every run is a cold
 // build unless -warm is given (then the first run fills the cache and
 // the output folder, and only the following runs are profiled).
+//
+// With -edit, it profiles the dev server's rebuilds instead: a
+// site.Builder builds the log once, then each run adds a paragraph with
+// a new word at the top of one entry's body (the newest by file name, as
+// bench/servelat does) and rebuilds, told that entry changed. The entry
+// is restored at the end.
+//
+//	go run ./bench/profile -src /tmp/c10k -edit -runs 5 -cpu /tmp/edit.pprof
 package main
 
 import (
@@ -17,6 +25,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/shiplog/shiplog/internal/site"
@@ -29,10 +39,18 @@ func main() {
 	mem := flag.String("mem", "", "write a heap profile (after the last run) to `FILE`")
 	runs := flag.Int("runs", 1, "profiled runs")
 	warm := flag.Bool("warm", false, "profile no-change rebuilds: build once first and keep the output and the cache")
+	edit := flag.Bool("edit", false, "profile the dev server's rebuilds after a body edit of the newest entry")
+	stats := flag.Bool("stats", false, "with -edit, print each rebuild's phases")
 	flag.Parse()
 	if *src == "" {
 		flag.Usage()
 		os.Exit(2)
+	}
+	if *edit {
+		if err := edits(*src, *runs, *cpu, *mem, *stats); err != nil {
+			fatal(err)
+		}
+		return
 	}
 	cacheDir := filepath.Join(*src, ".shiplog", "cache")
 	opts := site.Options{Src: *src, Out: *out, Stats: true}
@@ -84,4 +102,117 @@ func main() {
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "profile:", err)
 	os.Exit(1)
+}
+
+// edits profiles runs rebuilds of a site.Builder, each after a body edit.
+func edits(src string, runs int, cpu, mem string, stats bool) error {
+	var entry string
+	err := filepath.WalkDir(filepath.Join(src, "log"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") && p > entry {
+			entry = p
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	original, err := os.ReadFile(entry)
+	if err != nil {
+		return err
+	}
+	defer os.WriteFile(entry, original, 0o644)
+	rel, _ := filepath.Rel(src, entry)
+	changed := []string{filepath.ToSlash(rel)}
+	head, body, ok := strings.Cut(string(original[3:]), "\n---\n")
+	if !ok {
+		return fmt.Errorf("%s: no front matter", entry)
+	}
+	put := func([32]byte, []byte) error { return nil }
+	ctx := context.Background()
+	b := site.NewBuilder(site.Options{Src: src, Drafts: true, Serve: true, Stats: stats})
+	start := time.Now()
+	if _, _, err := b.Build(ctx, nil, put); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "first build: %s\n", time.Since(start).Round(time.Millisecond))
+	build := func(n int) (*site.Output, *site.Report, time.Duration, error) {
+		data := string(original[:3]) + head + "\n---\n\nA line for the timer: profilemarker" + fmt.Sprint(n) + ".\n" + body
+		if err := os.WriteFile(entry, []byte(data), 0o644); err != nil {
+			return nil, nil, 0, err
+		}
+		start := time.Now()
+		out, rep, err := b.Build(ctx, changed, put)
+		return out, rep, time.Since(start), err
+	}
+	if _, _, _, err := build(0); err != nil { // warm up: the first edit reads more
+		return err
+	}
+	if mem != "" {
+		// The allocations of the edits alone are those of mem less
+		// those of mem.base: go tool pprof -sample_index=alloc_space -base mem.base mem
+		if err := writeHeap(mem + ".base"); err != nil {
+			return err
+		}
+	}
+	if cpu != "" {
+		f, err := os.Create(cpu)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	gcs, alloc := ms.NumGC, ms.TotalAlloc
+	gcs0, cpu0, start := gcs, cpuTime(), time.Now()
+	defer func() {
+		runtime.ReadMemStats(&ms)
+		fmt.Fprintf(os.Stderr, "%d edits: %s wall, %s CPU per edit, garbage collection included (%d GCs in all)\n",
+			runs, (time.Since(start) / time.Duration(max(runs, 1))).Round(time.Millisecond),
+			((cpuTime() - cpu0) / time.Duration(max(runs, 1))).Round(time.Millisecond), ms.NumGC-gcs0)
+	}()
+	for i := range runs {
+		out, rep, d, err := build(i + 1)
+		if err != nil {
+			return err
+		}
+		if stats && rep.Stats != nil {
+			for _, p := range rep.Stats.Phases {
+				fmt.Fprintf(os.Stderr, "  %-10s %8s %6.1f MiB\n", p.Name, p.Wall.Round(100*time.Microsecond), float64(p.HeapAlloc)/(1<<20))
+			}
+		}
+		runtime.ReadMemStats(&ms)
+		fmt.Fprintf(os.Stderr, "edit %d: %s, made %d of %d files, allocated %d MB, %d GCs, heap %d MB\n",
+			i+1, d.Round(time.Millisecond), out.Made, len(out.Files), (ms.TotalAlloc-alloc)>>20, ms.NumGC-gcs, ms.HeapAlloc>>20)
+		gcs, alloc = ms.NumGC, ms.TotalAlloc
+	}
+	if cpu != "" {
+		pprof.StopCPUProfile()
+	}
+	if mem != "" {
+		return writeHeap(mem)
+	}
+	return nil
+}
+
+func writeHeap(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	runtime.GC()
+	return pprof.WriteHeapProfile(f)
+}
+
+// cpuTime is the CPU time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

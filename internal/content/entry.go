@@ -42,6 +42,7 @@ type Entry struct {
 	BodyLine int      // source line where Body starts
 
 	keyPos map[string][2]int
+	url    string   // URL() when the entry was read
 	spill  *spilled // where Body is when Load left it on disk
 }
 
@@ -81,7 +82,14 @@ type Image struct {
 }
 
 // URL is the entry's page, "/log/<slug>/".
-func (e *Entry) URL() string { return "/log/" + e.Slug + "/" }
+func (e *Entry) URL() string {
+	// Builds ask it of every entry many times over; the URL made when
+	// the entry was read is kept, and used while the slug is still its.
+	if u := e.url; len(u) == len(e.Slug)+6 && u[5:len(u)-1] == e.Slug {
+		return u
+	}
+	return "/log/" + e.Slug + "/"
+}
 
 // Dir is the folder of the entry's source file, relative to the site root.
 func (e *Entry) Dir() string { return path.Dir(e.Path) }
@@ -334,6 +342,7 @@ func decodeEntry(e *Entry, fields []field, loc *time.Location) diag.List {
 			errf(1, 1, "rename the file or add a slug: key", "cannot derive a URL slug from the file name")
 		}
 	}
+	e.url = "/log/" + e.Slug + "/"
 	if slices.Contains(reservedSlugs, e.Slug) {
 		line, col := e.KeyPos("slug")
 		errf(line, col, "rename the file, or add a slug: key with another name",

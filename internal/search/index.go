@@ -88,12 +88,20 @@ type Index struct {
 	docs  int
 	terms map[string]*postings
 	opts  Options
+
+	sorted []*postings // the terms in search.js's order; nil until Files
+	// Kept by Update, nil after Build: each document's terms, and the
+	// shards of the last call to Files.
+	kept   [][]termWeight
+	shards []*shardFile
 }
 
 type postings struct {
+	term string
 	buf  []byte // uvarint((gap << 3) | weight) per document
 	last int
 	df   int
+	size int // textLen(buf); 0 until known
 }
 
 // Build indexes n documents; doc(i) returns document i, and is called
@@ -138,10 +146,10 @@ func Build(ctx context.Context, n int, doc func(i int) Doc, opts Options) (*Inde
 			for _, tw := range weights[i-lo] {
 				p := ix.terms[tw.term]
 				if p == nil {
-					p = &postings{last: -1}
 					// A copy: the term is a slice of its document's
 					// text, which the index must not keep alive.
-					ix.terms[strings.Clone(tw.term)] = p
+					p = &postings{term: strings.Clone(tw.term), last: -1}
+					ix.terms[p.term] = p
 				}
 				gap := i - p.last
 				if p.last < 0 {
@@ -243,52 +251,135 @@ type shard struct {
 }
 
 // Files returns the manifest and the shards, manifest first.
+//
+// Shards are cut where the terms say, not at a running count of bytes,
+// so that an edit to a few postings changes only the shards that hold
+// them: a shard ends before a term whose hash falls under its size
+// (its term and postings' bytes, out of half of ShardSize) once the
+// shard holds half of ShardSize, or before a term that would take it
+// past four times ShardSize. Shards come out about ShardSize on
+// average, and a term that grows or shrinks moves a cut only when it
+// crosses one of these lines. The cuts depend on nothing but the terms
+// and their postings, so an index made by Update has the files Build
+// makes of the same documents.
+//
+// An index made by Update keeps the shards of the last call, and
+// encodes again only those whose terms changed since.
 func (ix *Index) Files() []File {
-	terms := make([]string, 0, len(ix.terms))
-	for t := range ix.terms {
-		terms = append(terms, t)
+	if ix.sorted == nil {
+		ix.sorted = make([]*postings, 0, len(ix.terms))
+		for _, p := range ix.terms {
+			ix.sorted = append(ix.sorted, p)
+		}
+		// search.js compares strings by UTF-16 code units; sort the
+		// same way so its binary search agrees.
+		slices.SortFunc(ix.sorted, comparePostings)
 	}
-	// search.js compares strings by UTF-16 code units; sort the same way
-	// so its binary search agrees.
-	slices.SortFunc(terms, compareUTF16)
-	m := manifest{Version: Version, Docs: ix.docs, Stop: stopList(), First: []string{}, Shards: []string{}}
-	var files []File
-	var cur shard
+	terms := ix.sorted
+	lower := uint64(max(ix.opts.ShardSize/2, 1))
+	upper := ix.opts.ShardSize * 4
+	var cuts []int // where each shard starts
 	size := 0
-	flush := func() {
-		if len(cur.Terms) == 0 {
-			return
+	for k, p := range terms {
+		t := p.term
+		if p.size == 0 {
+			p.size = textLen(p.buf)
 		}
-		data := encodeJSON(cur)
-		sum := sha256.Sum256(data)
-		name := fmt.Sprintf("s/%x.json", sum[:6])
-		m.First = append(m.First, cur.Terms[0])
-		m.Shards = append(m.Shards, name)
-		files = append(files, File{Name: name, Data: data})
-		cur, size = shard{}, 0
+		s := len(t) + p.size + 6
+		if k == 0 || size+s > upper || size >= int(lower) && termHash(t)%lower < uint64(s) {
+			cuts = append(cuts, k)
+			size = 0
+		}
+		size += s
 	}
-	var sb strings.Builder
-	for _, t := range terms {
-		p := ix.terms[t]
-		sb.Reset()
-		buf := p.buf
-		for len(buf) > 0 {
-			v, n := binary.Uvarint(buf)
-			buf = buf[n:]
-			if sb.Len() > 0 {
-				sb.WriteByte(',')
+	m := manifest{Version: Version, Docs: ix.docs, Stop: stopList(), First: make([]string, 0, len(cuts)), Shards: make([]string, 0, len(cuts))}
+	files := make([]File, 1, len(cuts)+1)
+	var kept map[string]*shardFile
+	if ix.kept != nil {
+		kept = make(map[string]*shardFile, len(ix.shards))
+		for _, sh := range ix.shards {
+			kept[sh.first] = sh
+		}
+	}
+	shards := make([]*shardFile, 0, len(cuts))
+	var text []byte
+	for c, lo := range cuts {
+		hi := len(terms)
+		if c+1 < len(cuts) {
+			hi = cuts[c+1]
+		}
+		first, last := terms[lo].term, terms[hi-1].term
+		sh := kept[first]
+		if sh == nil || sh.stale || sh.count != hi-lo || sh.last != last {
+			cur := shard{Terms: make([]string, 0, hi-lo), Postings: make([]string, 0, hi-lo)}
+			for _, p := range terms[lo:hi] {
+				text = appendText(text[:0], p.buf)
+				cur.Terms = append(cur.Terms, p.term)
+				cur.Postings = append(cur.Postings, string(text))
 			}
-			sb.WriteString(strconv.FormatUint(v, 36))
+			data := encodeJSON(cur)
+			sum := sha256.Sum256(data)
+			sh = &shardFile{first: first, last: last, count: hi - lo, name: fmt.Sprintf("s/%x.json", sum[:6]), data: data}
 		}
-		cur.Terms = append(cur.Terms, t)
-		cur.Postings = append(cur.Postings, sb.String())
-		size += len(t) + sb.Len() + 6
-		if size >= ix.opts.ShardSize {
-			flush()
+		shards = append(shards, sh)
+		m.First = append(m.First, sh.first)
+		m.Shards = append(m.Shards, sh.name)
+		files = append(files, File{Name: sh.name, Data: sh.data})
+	}
+	if ix.kept != nil {
+		ix.shards = shards
+	}
+	files[0] = File{Name: "index.json", Data: encodeJSON(m)}
+	return files
+}
+
+// shardFile is a shard as Files last wrote it: terms[first…last], count
+// of them. It is stale once one of them changed.
+type shardFile struct {
+	first, last string
+	count       int
+	name        string
+	data        []byte
+	stale       bool
+}
+
+// termHash is FNV-1a of t: where shards are cut.
+func termHash(t string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(t); i++ {
+		h ^= uint64(t[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// appendText appends postings as a shard holds them: base-36 numbers,
+// comma-separated.
+func appendText(dst, buf []byte) []byte {
+	for k := 0; len(buf) > 0; k++ {
+		v, n := binary.Uvarint(buf)
+		buf = buf[n:]
+		if k > 0 {
+			dst = append(dst, ',')
+		}
+		dst = strconv.AppendUint(dst, v, 36)
+	}
+	return dst
+}
+
+// textLen is len(appendText(nil, buf)).
+func textLen(buf []byte) int {
+	n := -1
+	for len(buf) > 0 {
+		v, k := binary.Uvarint(buf)
+		buf = buf[k:]
+		n += 2 // the comma before it, and its last digit
+		for v >= 36 {
+			v /= 36
+			n++
 		}
 	}
-	flush()
-	return append([]File{{Name: "index.json", Data: encodeJSON(m)}}, files...)
+	return max(n, 0)
 }
 
 func stopList() []string {
@@ -299,6 +390,8 @@ func stopList() []string {
 	slices.Sort(s)
 	return s
 }
+
+func comparePostings(a, b *postings) int { return compareUTF16(a.term, b.term) }
 
 // compareUTF16 orders strings as JavaScript does: by UTF-16 code units.
 func compareUTF16(a, b string) int {

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,83 +11,196 @@ import (
 	"time"
 )
 
-// TestQueryLoadsLittle builds the index of a 10,000-document log and
-// checks what a query reads of it, as search.js does: the manifest, then
-// the shard of each word (found by binary search over the shards' first
-// terms). Issue 7's budget is 300 KB compressed for a typical query on
-// 10,000 entries, entry files included; bench/searchbench measures the
-// whole of it in a browser (docs/benchmarks.md). Here the index's part
-// must stay a small share of it however common the word: its manifest
-// and shards at most 100 KB raw.
-func TestQueryLoadsLittle(t *testing.T) {
-	const n = 10000
-	vocab := make([]string, 5000)
-	for i := range vocab {
-		vocab[i] = fmt.Sprintf("w%dx", i)
-	}
-	doc := func(i int) Doc {
-		r := rand.New(rand.NewPCG(1, uint64(i)))
-		zipf := rand.NewZipf(r, 1.1, 1, uint64(len(vocab)-1))
-		var body strings.Builder
-		for range 250 {
-			body.WriteString(vocab[zipf.Uint64()])
-			body.WriteByte(' ')
-		}
-		var errs []string
-		if i%50 == 0 {
-			errs = []string{fmt.Sprintf("connect ECONNREFUSED 10.0.%d.7:5432", i%256)}
-		}
-		if i%4 != 0 {
-			body.WriteString("the request hit a timeout")
-		}
-		return Doc{
-			URL:     fmt.Sprintf("/log/entry-%d/", i),
-			Title:   fmt.Sprintf("Entry %d about %s", i, vocab[i%len(vocab)]),
-			Date:    time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i/20),
-			Kind:    "broke",
-			Project: "ingest",
-			Tags:    []string{"go", "postgres"},
-			Errors:  errs,
-			Body:    body.String(),
+// words is a vocabulary with a few common words and many rare ones, so
+// that postings range from one document to all of them.
+func words(r *rand.Rand, n int) string {
+	var b strings.Builder
+	for range n {
+		switch k := r.IntN(10); {
+		case k < 4:
+			fmt.Fprintf(&b, "common%d ", r.IntN(5))
+		case k < 8:
+			fmt.Fprintf(&b, "word%d ", r.IntN(300))
+		default:
+			fmt.Fprintf(&b, "rare%d ", r.IntN(5000))
 		}
 	}
-	ix, err := Build(context.Background(), n, doc, Options{})
+	return b.String()
+}
+
+func randomDoc(r *rand.Rand, i int) Doc {
+	return Doc{
+		URL:     fmt.Sprintf("/log/e%d/", i),
+		Title:   words(r, 4),
+		Date:    time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i),
+		Kind:    "note",
+		Tags:    []string{fmt.Sprintf("tag%d", r.IntN(8))},
+		Summary: words(r, 6),
+		Body:    words(r, 60+r.IntN(100)),
+	}
+}
+
+// filesOf returns the index's files by name, and the manifest.
+func filesOf(files []File) (map[string][]byte, []byte) {
+	m := map[string][]byte{}
+	for _, f := range files {
+		m[f.Name] = f.Data
+	}
+	return m, files[0].Data
+}
+
+// TestUpdateMatchesBuild edits a set of documents in every way the dev
+// server does and checks after each edit that Update's files are exactly
+// Build's of the same documents, and that an edit to one document
+// encoded again only a few shards.
+func TestUpdateMatchesBuild(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	docs := make([]Doc, 300)
+	for i := range docs {
+		docs[i] = randomDoc(r, i)
+	}
+	opts := Options{ShardSize: 2 << 10}
+	// Terms memoised per document, as the dev server keeps them.
+	memo := map[string]DocTerms{}
+	optsMemo := opts
+	ctx := context.Background()
+	ix := new(Index)
+	var last map[string][]byte
+	check := func(what string, maxNew int) {
+		t.Helper()
+		terms := make([]DocTerms, len(docs))
+		for i, d := range docs {
+			k := fmt.Sprint(d)
+			if _, ok := memo[k]; !ok {
+				memo[k] = TermsOf(d)
+			}
+			terms[i] = memo[k]
+		}
+		optsMemo.Terms = func(i int, _ func(int) Doc) DocTerms { return terms[i] }
+		doc := func(i int) Doc { return docs[i] }
+		if err := ix.Update(ctx, len(docs), doc, optsMemo); err != nil {
+			t.Fatal(err)
+		}
+		full, err := Build(ctx, len(docs), doc, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotManifest := filesOf(ix.Files())
+		want, wantManifest := filesOf(full.Files())
+		if !bytes.Equal(gotManifest, wantManifest) {
+			t.Fatalf("%s: manifest differs:\nUpdate: %.300s\nBuild:  %.300s", what, gotManifest, wantManifest)
+		}
+		for name, data := range want {
+			if !bytes.Equal(got[name], data) {
+				t.Fatalf("%s: %s differs", what, name)
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d files, Build has %d", what, len(got), len(want))
+		}
+		made := 0
+		for name := range got {
+			if _, ok := last[name]; !ok {
+				made++
+			}
+		}
+		t.Logf("%s: %d of %d files new", what, made, len(got))
+		if maxNew >= 0 && made > maxNew {
+			t.Errorf("%s: %d of %d files are new, want at most %d", what, made, len(got), maxNew)
+		}
+		last = got
+	}
+	check("first", -1)
+	if len(last) < 20 {
+		t.Fatalf("only %d files: the test wants many shards", len(last))
+	}
+	check("nothing changed", 1) // the manifest is always made again
+	docs[100].Body += " rare4999 word7"
+	check("a word added to a body", 1+3*2)
+	docs[100].Body = strings.TrimSuffix(docs[100].Body, " rare4999 word7")
+	check("the words removed again", 1+3*2)
+	docs[42].Title = "An entirely new title with newword"
+	check("a title edit", 1+8*2)
+	docs[7].Body = words(r, 120)
+	check("a body rewritten", -1)
+	docs = append(docs, randomDoc(r, len(docs)))
+	check("a document added at the end", -1)
+	docs = docs[:len(docs)-1]
+	check("the document removed again", -1)
+	docs = append(docs[:50], docs[51:]...)
+	check("a document removed from the middle", -1)
+	docs = append(docs[:20], append([]Doc{randomDoc(r, 1000)}, docs[20:]...)...)
+	check("a document inserted in the middle", -1)
+	docs[0].Body, docs[0].Title, docs[0].Summary = "", "", ""
+	docs[0].Tags = nil
+	check("a document without terms", -1)
+	docs = docs[:0]
+	check("no documents", -1)
+	for i := range 40 {
+		docs = append(docs, randomDoc(r, i))
+	}
+	check("documents again", -1)
+}
+
+// TestUpdateCancelled checks that a cancelled Update leaves the index
+// as it was.
+func TestUpdateCancelled(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	docs := make([]Doc, 50)
+	for i := range docs {
+		docs[i] = randomDoc(r, i)
+	}
+	doc := func(i int) Doc { return docs[i] }
+	ix := new(Index)
+	if err := ix.Update(context.Background(), len(docs), doc, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := filesOf(ix.Files())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	docs[3].Body = "something else entirely"
+	if err := ix.Update(ctx, len(docs), doc, Options{}); err == nil {
+		t.Fatal("Update with a cancelled context: no error")
+	}
+	after, _ := filesOf(ix.Files())
+	if len(after) != len(before) {
+		t.Fatalf("after a cancelled Update: %d files, before %d", len(after), len(before))
+	}
+	for name := range before {
+		if _, ok := after[name]; !ok {
+			t.Errorf("after a cancelled Update: %s is gone", name)
+		}
+	}
+}
+
+// TestShardSizes checks that shards are cut about Options.ShardSize
+// apart, and never past four times it unless one term is that big.
+func TestShardSizes(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	docs := make([]Doc, 2000)
+	for i := range docs {
+		docs[i] = randomDoc(r, i)
+	}
+	const size = 8 << 10
+	ix, err := Build(context.Background(), len(docs), func(i int) Doc { return docs[i] }, Options{ShardSize: size})
 	if err != nil {
 		t.Fatal(err)
 	}
 	files := ix.Files()
-	var m manifest
-	if err := json.Unmarshal(files[0].Data, &m); err != nil {
-		t.Fatal(err)
-	}
-	size := map[string]int{}
+	total := 0
 	for _, f := range files[1:] {
-		size[f.Name] = len(f.Data)
-	}
-	shardOf := func(term string) string { // search.js's Index.shardOf
-		lo, hi, at := 0, len(m.First)-1, 0
-		for lo <= hi {
-			mid := (lo + hi) / 2
-			if compareUTF16(m.First[mid], term) <= 0 {
-				at, lo = mid, mid+1
-			} else {
-				hi = mid - 1
-			}
+		total += len(f.Data)
+		var sh shard
+		if err := json.Unmarshal(f.Data, &sh); err != nil {
+			t.Fatal(err)
 		}
-		return m.Shards[at]
-	}
-	for _, q := range []string{"timeout", "w0x", "w4999x", "ECONNREFUSED", "10.0.7.7:5432", "postgres", "entry"} {
-		loads := map[string]bool{}
-		for _, term := range Terms(q) {
-			loads[shardOf(term)] = true
-		}
-		bytes := len(files[0].Data)
-		for s := range loads {
-			bytes += size[s]
-		}
-		t.Logf("%-14q %d shards, %6d bytes with the manifest (%d bytes)", q, len(loads), bytes, len(files[0].Data))
-		if bytes > 100<<10 {
-			t.Errorf("query %q reads %d bytes of index (%d shards and the manifest), want at most 100 KB", q, bytes, len(loads))
+		if len(f.Data) > 4*size+64 && len(sh.Terms) > 1 {
+			t.Errorf("%s: %d bytes in %d terms, more than four times %d", f.Name, len(f.Data), len(sh.Terms), size)
 		}
 	}
+	avg := total / (len(files) - 1)
+	if avg < size/2 || avg > 2*size {
+		t.Errorf("shards average %d bytes over %d shards, want about %d", avg, len(files)-1, size)
+	}
+	t.Logf("%d shards, %d bytes on average", len(files)-1, avg)
 }

@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -114,6 +115,48 @@ func (b *builder) errorPages(pageJob func(p, tplName string, data any) job, mem 
 			p.Pager.Next = b.url(pageURL(n + 1))
 		}
 		jobs = append(jobs, pageJob(pageURL(n), "errors.html", p))
+	}
+	return jobs
+}
+
+// keptMemory returns, for a narrowed build of the dev server's whose
+// error memory reads as the last build's, the jobs of its files, which
+// the last build made and this one keeps; else nil. The memory and
+// /errors/ show of each entry its messages, its fix, its URL, title,
+// date, kind and lesson, and its card: an edit that changes none of
+// these (most edits of a body) leaves them as they were, and grouping
+// every message of the log again would cost more than the rest of such
+// a rebuild.
+func (b *builder) keptMemory(mem *errmem.Memory, scans []scanFacts) []job {
+	c := b.owner
+	if c == nil || b.only == nil || c.last == nil {
+		return nil
+	}
+	prev := c.last
+	if len(prev.memEntries) != len(mem.Entries) || len(prev.memFixes) != len(scans) || len(prev.log.Entries) != len(b.log.Entries) {
+		return nil
+	}
+	for i, m := range mem.Entries {
+		o := prev.memEntries[i]
+		if m == o {
+			continue // read from the same render
+		}
+		v, ov := b.views[b.log.Entries[i]], prev.views[prev.log.Entries[i]]
+		if v == nil || ov == nil || scans[i].fix != prev.memFixes[i] || !reflect.DeepEqual(*m, *o) || !sameCard(v, ov) {
+			return nil
+		}
+	}
+	jobs := make([]job, 0, len(prev.memFiles))
+	for _, name := range prev.memFiles {
+		if _, ok := b.known[name]; !ok {
+			return nil
+		}
+		jobs = append(jobs, job{out: name, by: "the error memory", run: func() ([]byte, error) {
+			return nil, fmt.Errorf("%s: kept from the last build, not made again", name)
+		}})
+	}
+	for _, name := range prev.memFiles {
+		delete(b.only, name)
 	}
 	return jobs
 }

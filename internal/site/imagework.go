@@ -126,8 +126,13 @@ func (b *builder) makeImages(ctx context.Context) error {
 		}
 	}
 	// What no page has used for a month goes; a cache that cannot be
-	// pruned only grows.
-	b.imageReport.Pruned, _ = im.cache.Prune(used, cacheMaxAge, time.Now())
+	// pruned only grows. The dev server prunes when it starts and when
+	// more than entries changed, not on every save: reading the whole
+	// cache's folder costs more than a save's rebuild, and what an edit
+	// stops using is a month from going anyway.
+	if b.reuse == nil {
+		b.imageReport.Pruned, _ = im.cache.Prune(used, cacheMaxAge, time.Now())
+	}
 	total := len(jobs) + len(todo)
 	if total == 0 {
 		return nil
@@ -256,40 +261,62 @@ func (b *builder) planCards() []*cardJob {
 	if !b.absolute() || !b.cfg.CardsEnabled() {
 		return nil
 	}
-	var jobs []*cardJob
+	jobs := make([]*cardJob, 0, len(b.log.Entries))
 	for _, e := range b.log.Entries {
-		v := b.views[e]
-		c := &cardJob{e: e, card: imaging.Card{
-			Site:      b.cfg.Title,
-			Title:     e.Title,
-			Kind:      e.Kind,
-			KindLabel: kindLabels[e.Kind],
-			Date:      e.Date.Format("2 January 2006"),
-			Project:   e.Project,
-			Lesson:    v.LessonText,
-		}}
-		if h := e.Hero; h != nil {
-			if f, _, err := b.images.resolve(e.Dir(), h.Src); err == nil && !f.info.Passthrough() && len(f.plan.Variants) > 0 {
-				c.hero = f
-				c.card.HeroID = hex.EncodeToString(f.sum[:])
-			}
-		}
-		c.key = c.card.Key()
+		// A Builder plans a card once per render: what it shows and
+		// where it goes change only with the entry, or with the
+		// settings and images, which render the entry again.
+		p := memoFor(b, "card", b.views[e], func() cardPlan { return b.planCard(e) })
+		c := &cardJob{e: e, card: p.card, key: p.key}
 		ok, err := b.cardCached(c.key)
 		c.cached = ok && err == nil
 		if !c.cached {
 			b.imageReport.CardsMade++
+			if p.card.HeroID != "" {
+				c.hero, _, _ = b.images.resolve(e.Dir(), e.Hero.Src)
+			}
 		}
 		b.imageReport.Cards++
-		name := "og." + c.key[:8] + ".png"
 		key := c.key
-		b.assets = append(b.assets, asset{src: e.Path, dst: "log/" + e.Slug + "/" + name, by: e.Path, run: func() ([]byte, error) {
+		b.assets = append(b.assets, asset{src: e.Path, dst: p.dst, by: e.Path, run: func() ([]byte, error) {
 			return b.images.cache.Get(key)
 		}})
-		b.cards[e] = &render.Image{URL: b.absURL(b.url(e.URL() + name)), Alt: e.Title, Width: imaging.CardWidth, Height: imaging.CardHeight}
+		b.cards[e] = p.image
 		jobs = append(jobs, c)
 	}
 	return jobs
+}
+
+// cardPlan is what an entry's card shows, its key in the cache, the
+// file it is published as and the image pages point to.
+type cardPlan struct {
+	card  imaging.Card
+	key   string
+	dst   string
+	image *render.Image
+}
+
+func (b *builder) planCard(e *content.Entry) cardPlan {
+	v := b.views[e]
+	p := cardPlan{card: imaging.Card{
+		Site:      b.cfg.Title,
+		Title:     e.Title,
+		Kind:      e.Kind,
+		KindLabel: kindLabels[e.Kind],
+		Date:      e.Date.Format("2 January 2006"),
+		Project:   e.Project,
+		Lesson:    v.LessonText,
+	}}
+	if h := e.Hero; h != nil {
+		if f, _, err := b.images.resolve(e.Dir(), h.Src); err == nil && !f.info.Passthrough() && len(f.plan.Variants) > 0 {
+			p.card.HeroID = hex.EncodeToString(f.sum[:])
+		}
+	}
+	p.key = p.card.Key()
+	name := "og." + p.key[:8] + ".png"
+	p.dst = "log/" + e.Slug + "/" + name
+	p.image = &render.Image{URL: b.absURL(b.url(e.URL() + name)), Alt: e.Title, Width: imaging.CardWidth, Height: imaging.CardHeight}
+	return p
 }
 
 // drawCard draws c into the cache. The slice of the hero comes from its

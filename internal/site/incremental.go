@@ -42,7 +42,9 @@ import (
 
 	"github.com/shiplog/shiplog/internal/content"
 	"github.com/shiplog/shiplog/internal/diag"
+	"github.com/shiplog/shiplog/internal/errmem"
 	"github.com/shiplog/shiplog/internal/render"
+	"github.com/shiplog/shiplog/internal/search"
 	"github.com/shiplog/shiplog/internal/theme"
 )
 
@@ -98,6 +100,8 @@ type Builder struct {
 
 	tpl    *render.Templates // the theme, compiled
 	tplSum [32]byte          // …from files with this SHA-256
+
+	search *search.Index // kept and updated from build to build
 }
 
 // memoKey names what memoFor keeps: a name, and the render it was read
@@ -136,6 +140,12 @@ type incState struct {
 	gone    []string            // the last build's files a narrowed build does not have
 	related map[string][]string // recorded by relatedOf
 	groups  map[string][]string // recorded by remember
+
+	// What the error memory was made of (errors.go), newest first, and
+	// its files.
+	memEntries []*errmem.Entry
+	memFixes   []string
+	memFiles   []string
 }
 
 // errReshaped stops a narrowed build whose plan turned out not to be the
@@ -485,6 +495,15 @@ func (b *builder) shapeOnly(out string) {
 		sh := b.deps[out]
 		sh.shape = true
 		b.deps[out] = sh
+	}
+}
+
+// namedBySum records that the file out is named by a hash of its
+// content: when the last build had a file of that name, it had these
+// bytes, and a narrowed build does not make it again.
+func (b *builder) namedBySum(out string) {
+	if b.deps != nil && b.only == nil {
+		b.deps[out] = b.deps[out]
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -260,8 +261,23 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 
 	edit("log/2026-01-02-beta.md", "The body of beta.", "The body of beta, rewritten.")
 	check("a body edit", true, "log/2026-01-02-beta.md")
+	if _, ok := inc.written[memoryFile]; ok {
+		t.Errorf("a body edit that changes no error message made %s again", memoryFile)
+	}
+	// Edits that change what the search index holds.
+	edit("log/2026-01-02-beta.md", "The body of beta, rewritten.", "The body of beta, rewritten with zymurgy.")
+	check("a new word in a body", true, "log/2026-01-02-beta.md")
+	searchHas(t, src, "zymurgy", true)
+	edit("log/2026-01-02-beta.md", "The body of beta, rewritten with zymurgy.", "The body of beta, rewritten.")
+	check("the word taken out again", true, "log/2026-01-02-beta.md")
+	searchHas(t, src, "zymurgy", false)
+	edit("log/2026-01-01-alpha.md", "The body of alpha.", "The body of alpha, rewritten.")
+	check("a word another entry has", true, "log/2026-01-01-alpha.md")
+	edit("log/2026-01-01-alpha.md", "alpha, rewritten.", "alpha, rewritten, rewritten.")
+	check("a word weighs more (the same words)", true, "log/2026-01-01-alpha.md")
 	edit("log/2026-01-02-beta.md", "title: Beta", "title: Beta, retitled")
 	check("a title edit", true, "log/2026-01-02-beta.md")
+	searchHas(t, src, "retitled", true)
 	edit("log/2026-01-02-beta.md", "summary: A short summary.", "summary: A longer summary now.")
 	check("a summary edit", true, "log/2026-01-02-beta.md")
 	edit("log/2026-01-01-alpha.md", "check the memory limit", "check the memory limit first")
@@ -274,6 +290,13 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 	check("a lesson added", false, "log/2026-01-03-gamma.md")
 	edit("log/2026-01-04-delta.md", "Delta decides.", "Delta decides.\n\n"+strings.Repeat("Many words here. ", 300))
 	check("a long body (minutes to read change)", true, "log/2026-01-04-delta.md")
+	edit("log/2026-01-04-delta.md", "Delta decides.\n\n", "Delta decides.\n\n```error\nfatal: disk quota exceeded\n```\n\n")
+	check("an error block added to a body", true, "log/2026-01-04-delta.md")
+	if _, ok := inc.written[memoryFile]; !ok {
+		t.Errorf("an error block added to a body did not make %s again", memoryFile)
+	}
+	edit("log/2026-01-04-delta.md", "disk quota exceeded", "disk quota exceeded on /var")
+	check("an error message edited", true, "log/2026-01-04-delta.md")
 	edit("log/2026-01-02-beta.md", "The body of beta, rewritten.", "Beta with [a link](2026-01-06-epsilon.md).")
 	check("a new link to another entry", true, "log/2026-01-02-beta.md")
 	edit("log/2026-01-01-alpha.md", "A", "A")
@@ -291,8 +314,14 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 	check("a new entry", false, "log/2026-01-08-zeta.md")
 	write("log/sub/2026-01-09-eta.md", "---\nid: urn:uuid:00000000-0000-4000-8000-000000000009\ntitle: Eta\ndate: 2026-01-09\nkind: note\n---\nIn a new folder.\n")
 	check("a new entry in a new folder", false, "log/sub")
+	searchHas(t, src, "zeta", true)
 	remove("log/2026-01-08-zeta.md")
 	check("an entry removed", false, "log/2026-01-08-zeta.md")
+	searchHas(t, src, "zeta", false)
+	write("log/2025-12-31-theta.md", "---\nid: urn:uuid:00000000-0000-4000-8000-000000000010\ntitle: Theta\ndate: 2025-12-31\nkind: note\n---\nOlder than every other entry.\n")
+	check("a new entry older than the others (every entry's number moves)", false, "log/2025-12-31-theta.md")
+	remove("log/2025-12-31-theta.md")
+	check("the oldest entry removed", false, "log/2025-12-31-theta.md")
 	write("log/gamma.png", string(generate(t, "png 30x30")))
 	check("an image replaced", false, "log/gamma.png")
 	write("static/notes.txt", "plain, edited")
@@ -324,4 +353,28 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after a build told nothing", true, "log/2026-01-06-epsilon.md")
+}
+
+// searchHas checks whether a full build's search index holds term.
+func searchHas(t *testing.T, src, term string, want bool) {
+	t.Helper()
+	files, _, err := fullBuild(t, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ Shards []string }
+	if err := json.Unmarshal(files["search/index.json"], &m); err != nil {
+		t.Fatal(err)
+	}
+	got := false
+	for _, name := range m.Shards {
+		var sh struct{ T []string }
+		if err := json.Unmarshal(files["search/"+name], &sh); err != nil {
+			t.Fatalf("shard %s: %v", name, err)
+		}
+		got = got || slices.Contains(sh.T, term)
+	}
+	if got != want {
+		t.Errorf("the search index holds %q: %v, want %v", term, got, want)
+	}
 }

@@ -15,9 +15,9 @@ const (
 	repeatedShown = 20
 )
 
-// lessonsPage is /lessons/: every lesson, newest first, with its
+// lessonsPage is /lessons/ (page): every lesson, newest first, with its
 // near-duplicates (package lessons) folded into it and counted.
-func (b *builder) lessonsPage() *render.LessonsPage {
+func (b *builder) lessonsPage(page render.Page) *render.LessonsPage {
 	var with []*render.Entry
 	var texts []string
 	for _, e := range b.log.Entries {
@@ -27,7 +27,7 @@ func (b *builder) lessonsPage() *render.LessonsPage {
 		}
 	}
 	p := &render.LessonsPage{
-		Page:    b.page("Lessons", "Every lesson this log taught, linked to its entry.", "/lessons/", "lessons"),
+		Page:    page,
 		Lessons: with,
 	}
 	for _, g := range lessons.Group(texts) {

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/shiplog/shiplog/internal/content"
@@ -49,10 +50,22 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 		scan := b.scan(e)
 		scans[i] = scanFacts{errors: scan.Errors, fix: scan.Fix}
 	}
-	ix, err := search.Build(ctx, n, func(i int) search.Doc {
+	doc := func(i int) search.Doc {
 		e := at(i)
 		return b.searchDoc(e, b.scan(e).Text)
-	}, opts)
+	}
+	// A Builder keeps the index and updates the postings of the terms
+	// that changed; Build makes it whole.
+	var ix *search.Index
+	var err error
+	if c := b.owner; c != nil {
+		if c.search == nil {
+			c.search = new(search.Index)
+		}
+		ix, err = c.search, c.search.Update(ctx, n, doc, opts)
+	} else {
+		ix, err = search.Build(ctx, n, doc, opts)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -60,9 +73,27 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	jsName, js := b.searchAssets()
 
 	mem, byEntry := b.memory(scans)
-	jobs := b.errorPages(pageJob, mem, byEntry, scans)
-	jobs = append(jobs, job{out: memoryFile, by: "the error memory", run: func() ([]byte, error) { return errmem.Write(mem), nil }})
-	jobs = append(jobs, pageJob("/lessons/", "lessons.html", b.lessonsPage()))
+	var jobs []job
+	if kept := b.keptMemory(mem, scans); kept != nil {
+		jobs = kept
+	} else {
+		jobs = b.errorPages(pageJob, mem, byEntry, scans)
+		jobs = append(jobs, job{out: memoryFile, by: "the error memory", run: func() ([]byte, error) { return errmem.Write(mem), nil }})
+	}
+	if b.owner != nil {
+		b.memEntries, b.memFiles = mem.Entries, make([]string, len(jobs))
+		b.memFixes = make([]string, len(scans))
+		for i, j := range jobs {
+			b.memFiles[i] = j.out
+		}
+		for i, s := range scans {
+			b.memFixes[i] = s.fix
+		}
+	}
+	// Grouping the lessons reads every one; a rebuild that keeps the
+	// page (incremental.go) does not.
+	lessonsPage := b.page("Lessons", "Every lesson this log taught, linked to its entry.", "/lessons/", "lessons")
+	jobs = append(jobs, pageJob("/lessons/", "lessons.html", func() any { return b.lessonsPage(lessonsPage) }))
 	b.dependsOn(pageOut("/lessons/"), nil, entries)
 
 	jobs = append(jobs, job{out: jsName, by: "the theme", run: func() ([]byte, error) { return js, nil }})
@@ -72,8 +103,13 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	}))
 	b.shapeOnly(jsName)
 	b.shapeOnly(pageOut("/" + searchDir))
-	for _, f := range ix.Files() {
+	files := ix.Files()
+	jobs = slices.Grow(jobs, len(files)+n+2)
+	for _, f := range files {
 		jobs = append(jobs, job{out: searchDir + f.Name, by: "the search index", run: func() ([]byte, error) { return f.Data, nil }})
+		if f.Name != "index.json" {
+			b.namedBySum(searchDir + f.Name)
+		}
 	}
 	for i := range n {
 		e := at(i)
@@ -82,9 +118,10 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 		}})
 		b.dependsOn(searchDir+search.FragmentName(i), []*content.Entry{e}, nil)
 	}
-	// The shards, the manifest, the memory and /errors/ read every
-	// entry's text; nothing is said of them, so every rebuild makes them
-	// again (see incremental.go).
+	// The manifest, the memory and /errors/ read every entry's text;
+	// nothing is said of them, so every rebuild makes them again (see
+	// incremental.go). A shard is named by its content: a rebuild makes
+	// only the shards with new names.
 	return jobs, nil
 }
 

@@ -73,10 +73,17 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	}
 	b.gfp = b.globalFP()
 
-	var jobs []job
+	// About as many jobs as files: the last build's count, for a
+	// Builder, saves growing a slice of tens of thousands again.
+	jobs := make([]job, 0, 64+len(b.assets)+3*len(b.log.Entries))
+	if b.owner != nil && b.owner.files != nil {
+		jobs = make([]job, 0, len(b.owner.files)+64)
+	}
 	add := func(out, by string, run func() ([]byte, error)) {
 		jobs = append(jobs, job{out: out, by: by, run: run})
 	}
+	// pageJob makes the page at p with the template tplName. data may be
+	// a func() any, called only when the page is made.
 	pageJob := func(p, tplName string, data any) job {
 		out := strings.TrimPrefix(p, "/") + "index.html"
 		if strings.HasSuffix(p, ".html") {
@@ -84,8 +91,12 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		}
 		return job{out: out, by: "the " + tplName + " page", run: func() ([]byte, error) {
 			defer b.sw.timeTemplates()()
+			d := data
+			if f, ok := d.(func() any); ok {
+				d = f()
+			}
 			var buf bytes.Buffer
-			if err := b.tpl.Execute(&buf, tplName, data); err != nil {
+			if err := b.tpl.Execute(&buf, tplName, d); err != nil {
 				return nil, err
 			}
 			return buf.Bytes(), nil
