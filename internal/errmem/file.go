@@ -18,7 +18,9 @@ const header = "shiplog-errors 1"
 //	e	PATH	URL	DATE	KIND	TITLE	LESSON
 //	m	SIGNATURE	MESSAGE
 //
-// Tabs and line breaks inside fields become spaces. The format is plain
+// Entries without messages are left out: they can match nothing, and on
+// a generated log of 100,000 entries they were half the file. Tabs and
+// line breaks inside fields become spaces. The format is plain
 // lines rather than JSON because it is read on every `shiplog seen`, and
 // splitting lines is ten times faster than decoding JSON of the same size.
 func Write(m *Memory) []byte {
@@ -30,6 +32,9 @@ func Write(m *Memory) []byte {
 		b.WriteString(clean(s))
 	}
 	for _, e := range m.Entries {
+		if len(e.Messages) == 0 {
+			continue
+		}
 		b.WriteByte('e')
 		for _, f := range []string{e.Path, e.URL, e.Date, e.Kind, e.Title, e.Lesson} {
 			field(f)

@@ -168,6 +168,11 @@ func TestFileRoundTrip(t *testing.T) {
 	if !bytes.Equal(Write(got), Write(&Memory{Entries: got.Entries})) {
 		t.Error("writing what was read changes it")
 	}
+	// An entry without messages can match nothing and is not written.
+	quiet := &Memory{Entries: append([]*Entry{{Path: "log/quiet.md", URL: "/log/quiet/", Title: "Quiet", Date: "2026-08-01", Kind: "built"}}, mem.Entries...)}
+	if !bytes.Equal(Write(quiet), data) {
+		t.Error("an entry without messages changed the file")
+	}
 	for _, bad := range []string{"", "shiplog-errors 2\n", "shiplog-errors 1\nm\tsig\ttext\n", "shiplog-errors 1\ne\tonly\ttwo\n", "shiplog-errors 1\nx\n"} {
 		if _, err := Read([]byte(bad)); err == nil {
 			t.Errorf("Read(%q) succeeded, want an error", bad)
