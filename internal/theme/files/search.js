@@ -299,10 +299,35 @@
       return marks.some(function (m) { return w.text === m || w.parts.indexOf(m) >= 0 || (m.length > 1 && w.text.lastIndexOf(m, 0) === 0); });
     });
   }
+  // around returns the stretch [a, b) of text that snippet tokenises: all
+  // of it when it is short, else about 1,500 characters around the place
+  // where the marks, looked for as plain substrings, lie thickest.
+  // Tokenising every result's whole text (up to 20,000 bytes) was most of
+  // the time a list of results took to show (docs/benchmarks.md).
+  function around(text, marks) {
+    var size = 1500;
+    if (text.length <= size) return [0, text.length];
+    var low = text.toLowerCase(), at = [];
+    marks.forEach(function (m) {
+      for (var i = low.indexOf(m); m && i >= 0 && at.length < 2000; i = low.indexOf(m, i + m.length)) at.push(i);
+    });
+    at.sort(function (x, y) { return x - y; });
+    var best = 0, centre = 0;
+    for (var i = 0, j = 0; i < at.length; i++) {
+      while (at[i] - at[j] > 200) j++;
+      if (i - j + 1 > best) { best = i - j + 1; centre = at[j]; }
+    }
+    var a = Math.max(0, centre - 500), b = Math.min(text.length, a + size);
+    if (a > 0) a = text.indexOf(" ", a) + 1; // whole words only
+    if (b < text.length) b = Math.max(a, text.lastIndexOf(" ", b));
+    return [a, b];
+  }
   // snippet fills node with the stretch of text around the most marked
   // words, the words marked.
   function snippet(node, text, marks) {
     text = text.replace(/\s+/g, " ");
+    var cut = around(text, marks), cutBefore = cut[0] > 0, cutAfter = cut[1] < text.length;
+    text = text.slice(cut[0], cut[1]);
     var ws = words(text), hit = marked(ws, marks), span = 22, best = 0, bestAt = 0, n = 0;
     for (var i = 0; i < ws.length; i++) {
       if (hit[i]) n++;
@@ -312,7 +337,7 @@
     var first = Math.max(0, bestAt - (best ? 3 : 0)), last = Math.min(ws.length, first + span + 3);
     if (!ws.length) { node.textContent = text.slice(0, 200); return; }
     var from = first === 0 ? 0 : ws[first].start, to = last >= ws.length ? text.length : ws[last - 1].end;
-    if (from > 0) node.append("\u2026");
+    if (from > 0 || cutBefore) node.append("\u2026");
     var at = from;
     for (var k = first; k < last; k++) {
       if (!hit[k]) continue;
@@ -321,7 +346,7 @@
       at = ws[k].end;
     }
     node.append(text.slice(at, to));
-    if (to < text.length) node.append("\u2026");
+    if (to < text.length || cutAfter) node.append("\u2026");
   }
   function meta(doc) {
     var m = el("span", "sr-meta");
