@@ -41,9 +41,17 @@ type Entry struct {
 	Body     []byte   // Markdown after the front matter; see Source
 	BodyLine int      // source line where Body starts
 
-	keyPos map[string][2]int
-	url    string   // URL() when the entry was read
-	spill  *spilled // where Body is when Load left it on disk
+	keyPos   map[string][2]int
+	url      string   // URL() when the entry was read
+	spill    *spilled // where Body is when Load left it on disk
+	released bool     // Release dropped Body
+}
+
+// Release drops e's Markdown body, for a build that has rendered it and
+// will not again: on a big log the bodies held in memory are a good part
+// of what the rest of the build may use. Source fails afterwards.
+func (e *Entry) Release() {
+	e.Body, e.released = nil, true
 }
 
 // spilled is an entry body left on disk (Options.KeepBodies).
@@ -58,6 +66,9 @@ type spilled struct {
 // through fsys, which must be the log's root. It fails when the file
 // changed since Load read it.
 func (e *Entry) Source(fsys fs.FS) ([]byte, error) {
+	if e.released {
+		return nil, fmt.Errorf("%s: its body was released after rendering (internal error; please report this)", e.Path)
+	}
 	if e.spill == nil {
 		return e.Body, nil
 	}

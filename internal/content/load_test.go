@@ -570,4 +570,12 @@ func TestKeepBodies(t *testing.T) {
 		}
 		break
 	}
+	// A released body is gone, kept or not, and Source says so rather
+	// than give an empty body.
+	for _, e := range all.Entries {
+		e.Release()
+		if got, err := e.Source(root.FS()); err == nil || e.Body != nil {
+			t.Errorf("%s: after Release, Source() = %q, %v; want an error", e.Path, got, err)
+		}
+	}
 }

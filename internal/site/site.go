@@ -213,6 +213,13 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 	if err := b.renderEntries(ctx); err != nil {
 		return fail(err)
 	}
+	if inc == nil {
+		// A one-off build renders each entry once: its Markdown is not
+		// needed past here (the dev server keeps it for the next build).
+		for _, e := range log.Entries {
+			e.Release()
+		}
+	}
 	if err := b.renderHome(); err != nil {
 		return fail(err)
 	}
