@@ -61,16 +61,24 @@ func (b *builder) feedJobs(queued []job) ([]job, error) {
 	}
 	var jobs []job
 	// Each entry's item is built once, when a feed first needs it, and
-	// shared by every feed and format it appears in.
-	items := make(map[*content.Entry]func() feed.Item, len(entries))
-	lessons := make(map[*content.Entry]func() feed.Item, len(entries))
-	for _, e := range entries {
-		v := b.views[e]
-		items[e] = sync.OnceValue(func() feed.Item { return memoFor(b, "feed item", v, func() feed.Item { return b.feedItem(e) }) })
-		lessons[e] = sync.OnceValue(func() feed.Item { return memoFor(b, "lesson item", v, func() feed.Item { return b.lessonItem(e) }) })
+	// shared by every feed and format it appears in. Only entries a feed
+	// shows get one: a big log's feeds show a small part of it.
+	type itemKind struct {
+		memo string
+		make func(*content.Entry) feed.Item
+		of   map[*content.Entry]func() feed.Item
 	}
-	queue := func(sitePath, title, subtitle string, of []*content.Entry, item map[*content.Entry]func() feed.Item) {
+	items := &itemKind{"feed item", b.feedItem, map[*content.Entry]func() feed.Item{}}
+	lessons := &itemKind{"lesson item", b.lessonItem, map[*content.Entry]func() feed.Item{}}
+	queue := func(sitePath, title, subtitle string, of []*content.Entry, kind *itemKind) {
 		of = of[:min(feedLimit, len(of))]
+		item := kind.of
+		for _, e := range of {
+			if item[e] == nil {
+				v := b.views[e]
+				item[e] = sync.OnceValue(func() feed.Item { return memoFor(b, kind.memo, v, func() feed.Item { return kind.make(e) }) })
+			}
+		}
 		for _, ff := range feedFormats {
 			jobs = append(jobs, job{out: strings.TrimPrefix(sitePath, "/") + ff.file, by: "the " + ff.format + " feed", run: func() ([]byte, error) {
 				f := b.newFeed(title, subtitle, sitePath)
