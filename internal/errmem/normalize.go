@@ -72,59 +72,61 @@ func init() {
 //
 // Numbers that are part of a name stay: E11000, x64, utf-8, SQLSTATE
 // 42P01. A number with a unit (512MiB, 30s, 250ms) is a number.
-func Normalize(msg string) string {
-	// Each pattern runs only when the text has a character it needs:
-	// most messages have no URL, UUID, date or address, and a regexp
-	// that cannot match still costs a scan.
+func Normalize(msg string) string { return normalize(msg, true) }
+
+// A step is one replacement of Normalize. needs, when set, reports
+// whether the step can change s at all: a message without a ":" has no
+// URL, clock or host:port, and a regexp that cannot match still costs a
+// scan. Normalize skips the steps whose needs say no; the result is the
+// same as running them all (TestNormalizeGuards).
+type step struct {
+	needs func(s string) bool
+	apply func(s string) string
+}
+
+func has(c byte) func(string) bool {
+	return func(s string) bool { return strings.IndexByte(s, c) >= 0 }
+}
+
+func replacer(re *regexp.Regexp, with string) func(string) string {
+	return func(s string) string { return re.ReplaceAllString(s, with) }
+}
+
+var steps = []step{
+	{has(0x1b), replacer(ansiRe, "")},
+	{needsSpaces, replacer(spaceRe, " ")},
+	{func(s string) bool { return strings.Contains(s, "://") }, replacer(urlRe, phURL)},
+	{has('-'), replacer(uuidRe, phUUID)},
+	{has('-'), replacer(isoRe, phTime)},
+	{has('/'), replacer(slashRe, phTime)},
+	{has(':'), replacer(clockRe, phTime)},
+	{func(s string) bool { return strings.Contains(s, phTime) }, replacer(syslogRe, phTime)},
+	{has('['), replacer(ip6brRe, phIP)},
+	{has('.'), replacer(ip4Re, phIP)},
+	{func(s string) bool { return strings.Contains(s, "::") || strings.Count(s, ":") >= 7 }, replaceIP6},
+	{has(':'), replaceHosts},
+	{nil, replacePaths},
+	{has('-'), replacer(podRe, "$1-"+phID)},
+	{func(s string) bool { return strings.Contains(s, "0x") || strings.Contains(s, "0X") }, replacer(hex0xRe, phHex)},
+	{nil, func(s string) string {
+		return hexRe.ReplaceAllStringFunc(s, func(h string) string {
+			if strings.IndexFunc(h, unicode.IsDigit) >= 0 {
+				return phHex
+			}
+			return h
+		})
+	}},
+}
+
+// normalize is Normalize; guarded false runs every step.
+func normalize(msg string, guarded bool) string {
 	s := msg
-	if strings.IndexByte(s, 0x1b) >= 0 {
-		s = ansiRe.ReplaceAllString(s, "")
-	}
-	if needsSpaces(s) {
-		s = spaceRe.ReplaceAllString(s, " ")
-	}
-	hasDash, hasColon := strings.IndexByte(s, '-') >= 0, strings.IndexByte(s, ':') >= 0
-	if hasColon && strings.Contains(s, "://") {
-		s = urlRe.ReplaceAllString(s, phURL)
-	}
-	if hasDash {
-		s = uuidRe.ReplaceAllString(s, phUUID)
-		s = isoRe.ReplaceAllString(s, phTime)
-	}
-	if strings.IndexByte(s, '/') >= 0 {
-		s = slashRe.ReplaceAllString(s, phTime)
-	}
-	if hasColon {
-		s = clockRe.ReplaceAllString(s, phTime)
-	}
-	if strings.Contains(s, phTime) {
-		s = syslogRe.ReplaceAllString(s, phTime)
-	}
-	if strings.IndexByte(s, '[') >= 0 {
-		s = ip6brRe.ReplaceAllString(s, phIP)
-	}
-	if strings.IndexByte(s, '.') >= 0 {
-		s = ip4Re.ReplaceAllString(s, phIP)
-	}
-	if strings.Contains(s, "::") || strings.Count(s, ":") >= 7 {
-		s = replaceIP6(s)
-	}
-	if strings.IndexByte(s, ':') >= 0 {
-		s = replaceHosts(s)
-	}
-	s = replacePaths(s)
-	if strings.IndexByte(s, '-') >= 0 {
-		s = podRe.ReplaceAllString(s, "$1-"+phID)
-	}
-	if strings.Contains(s, "0x") || strings.Contains(s, "0X") {
-		s = hex0xRe.ReplaceAllString(s, phHex)
-	}
-	s = hexRe.ReplaceAllStringFunc(s, func(h string) string {
-		if strings.IndexFunc(h, unicode.IsDigit) >= 0 {
-			return phHex
+	for _, st := range steps {
+		if guarded && st.needs != nil && !st.needs(s) {
+			continue
 		}
-		return h
-	})
+		s = st.apply(s)
+	}
 	s = replaceNumbers(s)
 	s = strings.ToLower(s)
 	s = prefixRe.ReplaceAllString(s, "")
