@@ -4,10 +4,6 @@ package e2e
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -24,7 +20,6 @@ import (
 
 	"github.com/shiplog/shiplog/internal/browsertest"
 	"github.com/shiplog/shiplog/internal/content"
-	"github.com/shiplog/shiplog/internal/serve"
 	"github.com/shiplog/shiplog/internal/site"
 )
 
@@ -42,21 +37,7 @@ func serveExample(t *testing.T) string {
 	if rep.Warnings() > 0 {
 		t.Errorf("the example builds with warnings, want none:\n%v", rep.Problems)
 	}
-	gen, err := serve.OpenGeneration(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { gen.Close() })
-	h := serve.NewHandler("127.0.0.1", slog.New(slog.NewTextHandler(io.Discard, nil)))
-	h.Swap(gen)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return "http://" + ln.Addr().String()
+	return serveOut(t, out)
 }
 
 // watch records console errors, exceptions and every request the page
