@@ -46,13 +46,17 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 			return memoFor(b, "terms", b.views[at(i)], func() search.DocTerms { return search.TermsOf(doc(i)) })
 		},
 	}
-	for i, e := range entries {
-		scan := b.scan(e)
-		scans[i] = scanFacts{errors: scan.Errors, fix: scan.Fix}
-	}
+	// A body is scanned when the index asks for its document, on every
+	// core, and what the error memory needs is kept from that scan; a
+	// body the index did not ask for (the dev server reusing its terms)
+	// is scanned after, from its memo. A one-off build thus reads and
+	// scans each body once here, not twice.
+	scanned := make([]bool, n)
 	doc := func(i int) search.Doc {
 		e := at(i)
-		return b.searchDoc(e, b.scan(e).Text)
+		scan := b.scan(e)
+		scans[n-1-i], scanned[n-1-i] = scanFacts{errors: scan.Errors, fix: scan.Fix}, true
+		return b.searchDoc(e, scan.Text)
 	}
 	// A Builder keeps the index and updates the postings of the terms
 	// that changed; Build makes it whole.
@@ -68,6 +72,12 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	}
 	if err != nil {
 		return nil, err
+	}
+	for i, e := range entries {
+		if !scanned[i] {
+			scan := b.scan(e)
+			scans[i] = scanFacts{errors: scan.Errors, fix: scan.Fix}
+		}
 	}
 
 	jsName, js := b.searchAssets()
