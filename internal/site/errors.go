@@ -53,7 +53,7 @@ func (b *builder) memory(scans []scanFacts) (*errmem.Memory, map[*errmem.Entry]*
 }
 
 // errorPages queues /errors/ and its further pages.
-func (b *builder) errorPages(pageJob func(p, tplName string, data any) job, mem *errmem.Memory, byEntry map[*errmem.Entry]*content.Entry, scans []scanFacts) []job {
+func (b *builder) errorPages(mem *errmem.Memory, byEntry map[*errmem.Entry]*content.Entry, scans []scanFacts) []job {
 	fix := map[*content.Entry]string{}
 	for i, e := range b.log.Entries {
 		if scans[i].fix != "" {
@@ -114,7 +114,7 @@ func (b *builder) errorPages(pageJob func(p, tplName string, data any) job, mem 
 		if n < total {
 			p.Pager.Next = b.url(pageURL(n + 1))
 		}
-		jobs = append(jobs, pageJob(pageURL(n), "errors.html", p))
+		jobs = append(jobs, b.pageJob(pageURL(n), "errors.html", p))
 	}
 	return jobs
 }

@@ -53,61 +53,32 @@ var feedFormats = []struct {
 // robots.txt. queued are the jobs queued so far: the sitemap lists their
 // pages, and a file static/ already provides is not written again.
 func (b *builder) feedJobs(queued []job) ([]job, error) {
-	entries := slices.DeleteFunc(slices.Clone(b.log.Entries), func(e *content.Entry) bool { return e.Draft })
 	if b.only != nil {
 		// A narrowed build (incremental.go): no id changed.
 	} else if err := checkFeedIDs(b.log.Entries); err != nil {
 		return nil, err
 	}
 	var jobs []job
-	// Each entry's item is built once, when a feed first needs it, and
-	// shared by every feed and format it appears in. Only entries a feed
-	// shows get one: a big log's feeds show a small part of it.
-	type itemKind struct {
-		memo string
-		make func(*content.Entry) feed.Item
-		of   map[*content.Entry]func() feed.Item
-	}
-	items := &itemKind{"feed item", b.feedItem, map[*content.Entry]func() feed.Item{}}
-	lessons := &itemKind{"lesson item", b.lessonItem, map[*content.Entry]func() feed.Item{}}
-	queue := func(sitePath, title, subtitle string, of []*content.Entry, kind *itemKind) {
-		of = of[:min(feedLimit, len(of))]
-		item := kind.of
-		for _, e := range of {
-			if item[e] == nil {
-				v := b.views[e]
-				item[e] = sync.OnceValue(func() feed.Item { return memoFor(b, kind.memo, v, func() feed.Item { return kind.make(e) }) })
-			}
-		}
-		for _, ff := range feedFormats {
-			jobs = append(jobs, job{out: strings.TrimPrefix(sitePath, "/") + ff.file, by: "the " + ff.format + " feed", run: func() ([]byte, error) {
-				f := b.newFeed(title, subtitle, sitePath)
-				for _, e := range of {
-					f.Items = append(f.Items, item[e]())
-				}
-				return ff.write(f, b.cfg.AbsURL(sitePath+ff.file)), nil
-			}, fp: b.pageFP(ff.file, sitePath+"\x00"+title+"\x00"+subtitle, of...)})
-			b.dependsOn(strings.TrimPrefix(sitePath, "/")+ff.file, of, nil)
+	items := feedItems{}
+	queue := func(group string, t int) {
+		s := b.feedOf(group, t)
+		for ff := range feedFormats {
+			j := b.feedJob(s, ff, items)
+			b.remake(j.out, func(b *builder) job { return b.feedJob(b.feedOf(group, t), ff, feedItems{}) })
+			b.dependsOn(j.out, s.of, nil)
+			jobs = append(jobs, j)
 		}
 	}
-	queue("/", b.cfg.Title, b.cfg.Tagline, entries, items)
+	queue("/", 0)
 	for _, g := range []struct {
 		prefix string
 		terms  []*content.Term
 	}{{"/tags/", b.log.Tags}, {"/projects/", b.log.Projects}} {
-		for _, t := range g.terms {
-			title, _ := b.feedSubject(g.prefix+t.Slug+"/", termHeading(g.prefix, t.Name))
-			queue(g.prefix+t.Slug+"/", title, "", withoutDrafts(t.Entries), items)
+		for t := range g.terms {
+			queue(g.prefix, t)
 		}
 	}
-	var withLesson []*content.Entry
-	for _, e := range entries {
-		if b.views[e].Lesson != "" {
-			withLesson = append(withLesson, e)
-		}
-	}
-	title, _ := b.feedSubject("/lessons/", "Lessons")
-	queue("/lessons/", title, "Every lesson this log taught, linked to its entry.", withLesson, lessons)
+	queue("/lessons/", 0)
 
 	taken := map[string]bool{}
 	for _, j := range queued {
@@ -118,6 +89,7 @@ func (b *builder) feedJobs(queued []job) ([]job, error) {
 			jobs = append(jobs, job{out: name, by: "the sitemap"})
 		}
 	} else if b.absolute() && !taken[sitemap.Name] {
+		entries := slices.DeleteFunc(slices.Clone(b.log.Entries), func(e *content.Entry) bool { return e.Draft })
 		for _, f := range sitemap.Write(b.sitemapURLs(queued, entries), b.cfg.AbsURL("/"), sitemap.Options{Location: b.cfg.Location, MaxURLs: b.opts.sitemapMaxURLs}) {
 			jobs = append(jobs, job{out: f.Name, by: "the sitemap", run: func() ([]byte, error) { return f.Data, nil }})
 			b.remember("sitemap", f.Name)
@@ -132,6 +104,89 @@ func (b *builder) feedJobs(queued []job) ([]job, error) {
 		b.shapeOnly("robots.txt")
 	}
 	return jobs, nil
+}
+
+// feedSpec is one feed: where it is, its title and subtitle, and the
+// entries it carries, as items (lessons false) or their lessons.
+type feedSpec struct {
+	path, title, subtitle string
+	of                    []*content.Entry
+	lessons               bool
+}
+
+// feedOf returns the feed of group: "/" (the whole log), "/tags/" or
+// "/projects/" (of the term numbered t), or "/lessons/".
+func (b *builder) feedOf(group string, t int) feedSpec {
+	published := func(e *content.Entry) bool { return !e.Draft }
+	switch group {
+	case "/":
+		return feedSpec{path: "/", title: b.cfg.Title, subtitle: b.cfg.Tagline, of: newest(b.log.Entries, published)}
+	case "/lessons/":
+		title, _ := b.feedSubject("/lessons/", "Lessons")
+		return feedSpec{path: "/lessons/", title: title, subtitle: "Every lesson this log taught, linked to its entry.", lessons: true,
+			of: newest(b.log.Entries, func(e *content.Entry) bool { return !e.Draft && b.views[e].Lesson != "" })}
+	}
+	terms := b.log.Tags
+	if group == "/projects/" {
+		terms = b.log.Projects
+	}
+	term := terms[t]
+	title, _ := b.feedSubject(group+term.Slug+"/", termHeading(group, term.Name))
+	return feedSpec{path: group + term.Slug + "/", title: title, of: newest(term.Entries, published)}
+}
+
+// newest returns the first feedLimit entries of list that keep keeps.
+func newest(list []*content.Entry, keep func(*content.Entry) bool) []*content.Entry {
+	var of []*content.Entry
+	for _, e := range list {
+		if len(of) == feedLimit {
+			break
+		}
+		if keep(e) {
+			of = append(of, e)
+		}
+	}
+	return of
+}
+
+// feedItems makes each entry's item once, when a feed first needs it,
+// and shares it between every feed and format it appears in. Only
+// entries a feed shows get one: a big log's feeds show a small part of
+// it. It is filled while jobs are planned, and read while they run.
+type feedItems map[feedItemKey]func() feed.Item
+
+type feedItemKey struct {
+	e       *content.Entry
+	lessons bool
+}
+
+func (items feedItems) of(b *builder, e *content.Entry, lessons bool) func() feed.Item {
+	k := feedItemKey{e, lessons}
+	if items[k] == nil {
+		v := b.views[e]
+		memo, mk := "feed item", b.feedItem
+		if lessons {
+			memo, mk = "lesson item", b.lessonItem
+		}
+		items[k] = sync.OnceValue(func() feed.Item { return memoFor(b, memo, v, func() feed.Item { return mk(e) }) })
+	}
+	return items[k]
+}
+
+// feedJob is the job of the feed s in the format feedFormats[ff].
+func (b *builder) feedJob(s feedSpec, ff int, items feedItems) job {
+	f := feedFormats[ff]
+	item := make([]func() feed.Item, len(s.of))
+	for i, e := range s.of {
+		item[i] = items.of(b, e, s.lessons)
+	}
+	return job{out: strings.TrimPrefix(s.path, "/") + f.file, by: "the " + f.format + " feed", run: func() ([]byte, error) {
+		fd := b.newFeed(s.title, s.subtitle, s.path)
+		for _, it := range item {
+			fd.Items = append(fd.Items, it())
+		}
+		return f.write(fd, b.cfg.AbsURL(s.path+f.file)), nil
+	}, fp: b.pageFP(f.file, s.path+"\x00"+s.title+"\x00"+s.subtitle, s.of...)}
 }
 
 func withoutDrafts(entries []*content.Entry) []*content.Entry {

@@ -134,12 +134,13 @@ type incState struct {
 	owner   *Builder
 	reuse   func(*content.Entry) (rendered, bool)
 	kept    map[string]kept
-	deps    map[string]shown    // recorded while planning a whole build
-	only    map[string]bool     // when set, write makes only these files
-	known   map[string][32]byte // …and checks that the others are the last build's
-	gone    []string            // the last build's files a narrowed build does not have
-	related map[string][]string // recorded by relatedOf
-	groups  map[string][]string // recorded by remember
+	deps    map[string]shown              // recorded while planning a whole build
+	only    map[string]bool               // when set, write makes only these files
+	known   map[string][32]byte           // …and checks that the others are the last build's
+	gone    []string                      // the last build's files a narrowed build does not have
+	related map[string][]string           // recorded by relatedOf
+	groups  map[string][]string           // recorded by remember
+	makers  map[string]func(*builder) job // recorded by remake
 
 	// What the error memory was made of (errors.go), newest first, and
 	// its files.
@@ -313,6 +314,7 @@ func (c *Builder) attach(b *builder) {
 	b.deps = map[string]shown{}
 	b.related = map[string][]string{}
 	b.groups = map[string][]string{}
+	b.makers = map[string]func(*builder) job{}
 	prev := c.last
 	if prev == nil || c.changed == nil || c.forceFull || !onlyEntries(c.changed) {
 		return
@@ -588,6 +590,15 @@ func (b *builder) relatedOf(e *content.Entry, f func(*content.Entry) []*content.
 		b.related[e.Path] = paths
 	}
 	return r
+}
+
+// remake records, while planning a whole build for a Builder, how to
+// make the file out again from a later build of the log in the same
+// shape (patch.go).
+func (b *builder) remake(out string, f func(*builder) job) {
+	if b.makers != nil && b.only == nil {
+		b.makers[out] = f
+	}
 }
 
 // lastGroup returns the files of the group name (files made together,

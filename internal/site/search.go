@@ -33,19 +33,14 @@ const searchDir = "search/"
 
 // knowledge queues the pages and files of the search, the error memory
 // and the lessons.
-func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string, data any) job) ([]job, error) {
+func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 	// The index numbers entries oldest first, so numbers stay put as
 	// the log grows.
 	entries := b.log.Entries
 	n := len(entries)
 	at := func(i int) *content.Entry { return entries[n-1-i] }
 	scans := make([]scanFacts, n)
-	opts := search.Options{
-		// The dev server keeps each render's terms while it is reused.
-		Terms: func(i int, doc func(int) search.Doc) search.DocTerms {
-			return memoFor(b, "terms", b.views[at(i)], func() search.DocTerms { return search.TermsOf(doc(i)) })
-		},
-	}
+	opts := b.searchOptions()
 	// A body is scanned when the index asks for its document, on every
 	// core, and what the error memory needs is kept from that scan; a
 	// body the index did not ask for (the dev server reusing its terms)
@@ -87,7 +82,7 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	if kept := b.keptMemory(mem, scans); kept != nil {
 		jobs = kept
 	} else {
-		jobs = b.errorPages(pageJob, mem, byEntry, scans)
+		jobs = b.errorPages(mem, byEntry, scans)
 		jobs = append(jobs, job{out: memoryFile, by: "the error memory", run: func() ([]byte, error) { return errmem.Write(mem), nil }})
 	}
 	if b.owner != nil {
@@ -100,14 +95,12 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 			b.memFixes[i] = s.fix
 		}
 	}
-	// Grouping the lessons reads every one; a rebuild that keeps the
-	// page (incremental.go) does not.
-	lessonsPage := b.page("Lessons", "Every lesson this log taught, linked to its entry.", "/lessons/", "lessons")
-	jobs = append(jobs, pageJob("/lessons/", "lessons.html", func() any { return b.lessonsPage(lessonsPage) }))
+	jobs = append(jobs, b.lessonsJob())
+	b.remake(pageOut("/lessons/"), (*builder).lessonsJob)
 	b.dependsOn(pageOut("/lessons/"), nil, entries)
 
 	jobs = append(jobs, job{out: jsName, by: "the theme", run: func() ([]byte, error) { return js, nil }})
-	jobs = append(jobs, pageJob("/"+searchDir, "search.html", &render.SearchPage{
+	jobs = append(jobs, b.pageJob("/"+searchDir, "search.html", &render.SearchPage{
 		Page:    b.page("Search", "Search every entry of the log.", "/"+searchDir, "search"),
 		Entries: n,
 	}))
@@ -122,17 +115,43 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 		}
 	}
 	for i := range n {
-		e := at(i)
-		jobs = append(jobs, job{out: searchDir + search.FragmentName(i), by: "the search index", src: e.Path, run: func() ([]byte, error) {
-			return search.Fragment(b.searchDoc(e, b.scan(e).Text), opts), nil
-		}})
-		b.dependsOn(searchDir+search.FragmentName(i), []*content.Entry{e}, nil)
+		jobs = append(jobs, b.fragmentJob(i))
+		b.remake(searchDir+search.FragmentName(i), func(b *builder) job { return b.fragmentJob(i) })
+		b.dependsOn(searchDir+search.FragmentName(i), []*content.Entry{at(i)}, nil)
 	}
 	// The manifest, the memory and /errors/ read every entry's text;
 	// nothing is said of them, so every rebuild makes them again (see
 	// incremental.go). A shard is named by its content: a rebuild makes
 	// only the shards with new names.
 	return jobs, nil
+}
+
+// searchOptions are the options of the index. The dev server keeps each
+// render's terms while it is reused.
+func (b *builder) searchOptions() search.Options {
+	entries := b.log.Entries
+	return search.Options{
+		Terms: func(i int, doc func(int) search.Doc) search.DocTerms {
+			return memoFor(b, "terms", b.views[entries[len(entries)-1-i]], func() search.DocTerms { return search.TermsOf(doc(i)) })
+		},
+	}
+}
+
+// fragmentJob is the job of the search index's fragment of document i
+// (the index numbers entries oldest first).
+func (b *builder) fragmentJob(i int) job {
+	e := b.log.Entries[len(b.log.Entries)-1-i]
+	return job{out: searchDir + search.FragmentName(i), by: "the search index", src: e.Path, run: func() ([]byte, error) {
+		return search.Fragment(b.searchDoc(e, b.scan(e).Text), b.searchOptions()), nil
+	}}
+}
+
+// lessonsJob is the job of /lessons/. Grouping the lessons reads every
+// one; it is done when the page is made, so a rebuild that keeps the
+// page (incremental.go) does not.
+func (b *builder) lessonsJob() job {
+	page := b.page("Lessons", "Every lesson this log taught, linked to its entry.", "/lessons/", "lessons")
+	return b.pageJob("/lessons/", "lessons.html", func() any { return b.lessonsPage(page) })
 }
 
 // searchAssets names the search's script and points every page at it

@@ -316,6 +316,7 @@ type builder struct {
 	spilled map[*content.Entry]buildcache.Key // bodies left in the cache, by key
 	gfp     buildcache.Key                    // the global fingerprint
 
+	rel      *relatedIndex             // made on first use (relatedTo)
 	byPath   map[string]*content.Entry // published entries by source path
 	pageURLs map[string]bool           // the site's pages ("/log/x/"), for relative links
 	site     *render.Site

@@ -79,41 +79,21 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	if b.owner != nil && b.owner.files != nil {
 		jobs = make([]job, 0, len(b.owner.files)+64)
 	}
-	add := func(out, by string, run func() ([]byte, error)) {
-		jobs = append(jobs, job{out: out, by: by, run: run})
-	}
-	// pageJob makes the page at p with the template tplName. data may be
-	// a func() any, called only when the page is made.
-	pageJob := func(p, tplName string, data any) job {
-		out := strings.TrimPrefix(p, "/") + "index.html"
-		if strings.HasSuffix(p, ".html") {
-			out = strings.TrimPrefix(p, "/")
-		}
-		return job{out: out, by: "the " + tplName + " page", run: func() ([]byte, error) {
-			defer b.sw.timeTemplates()()
-			d := data
-			if f, ok := d.(func() any); ok {
-				d = f()
-			}
-			var buf bytes.Buffer
-			if err := b.tpl.Execute(&buf, tplName, d); err != nil {
-				return nil, err
-			}
-			return buf.Bytes(), nil
-		}}
-	}
-	page := func(p, tplName string, data any) { jobs = append(jobs, pageJob(p, tplName, data)) }
-	// pageOfAll adds a page that may show anything of any entry.
-	pageOfAll := func(p, tplName string, data any) {
-		j := pageJob(p, tplName, data)
-		j.fp = b.pageFP(tplName, p, b.log.Entries...)
+	add := func(j job) { jobs = append(jobs, j) }
+	// planned adds j, and keeps remake, which makes j's file again from
+	// a later build's log when the log kept its shape (patch.go).
+	planned := func(j job, remake func(*builder) job) {
+		b.remake(j.out, remake)
 		jobs = append(jobs, j)
 	}
+	file := func(out, by string, run func() ([]byte, error)) {
+		jobs = append(jobs, job{out: out, by: by, run: run})
+	}
 
-	add(cssName, "the theme", func() ([]byte, error) { return css, nil })
+	file(cssName, "the theme", func() ([]byte, error) { return css, nil })
 	b.shapeOnly(cssName)
 	if jsName != "" {
-		add(jsName, "the theme", func() ([]byte, error) { return js, nil })
+		file(jsName, "the theme", func() ([]byte, error) { return js, nil })
 		b.shapeOnly(jsName)
 	}
 	for _, f := range statics {
@@ -127,11 +107,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 			continue
 		}
 		copied[a.dst] = true
-		run := a.run
-		if run == nil {
-			run = func() ([]byte, error) { return b.readPublished(a.src) }
-		}
-		jobs = append(jobs, job{out: a.dst, by: a.src + " (used by " + a.by + ")", src: a.by, rank: rankImage, run: run})
+		jobs = append(jobs, b.assetJob(a))
 		b.shapeOnly(a.dst)
 	}
 
@@ -139,43 +115,31 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	all := b.viewsOf(entries)
 
 	// Home.
-	home := &render.HomePage{
-		Page:     b.page("", b.cfg.Intro, "/", "home"),
-		Latest:   all[:min(8, len(all))],
-		Projects: b.termLinks(b.log.Projects, "/projects/"),
-		Counts:   b.kindLinks(entries, func(k string) string { return b.url("/log/kind/" + k + "/") }),
-		Total:    len(all),
-	}
-	home.About = b.about
-	if home.Description == "" {
-		home.Description = b.cfg.Tagline
-	}
-	pageOfAll("/", "home.html", home)
+	planned(b.homePage(), (*builder).homePage)
 	b.dependsOn("index.html", nil, entries[:min(8, len(entries))])
 
 	// The log stream, all entries and per kind.
-	addJob := func(j job) { jobs = append(jobs, j) }
-	b.stream(pageJob, addJob, "/log/", "Log", "", entries)
-	for _, k := range content.Kinds {
-		var of []*content.Entry
-		for _, e := range entries {
-			if e.Kind == k {
-				of = append(of, e)
-			}
+	for _, k := range append([]string{""}, content.Kinds...) {
+		of := b.streamEntries(k)
+		if k != "" && len(of) == 0 {
+			continue
 		}
-		if len(of) > 0 {
-			b.stream(pageJob, addJob, "/log/kind/"+k+"/", kindLabels[k], k, of)
+		kinds := b.streamKinds(k)
+		size := b.cfg.PageSize
+		for n := 1; n <= max(1, (len(of)+size-1)/size); n++ {
+			out := pageOut(streamURL(k, n))
+			if !b.wants(out) {
+				add(b.pageJob(streamURL(k, n), "log.html", nil)) // the last build's (incremental.go)
+				continue
+			}
+			b.dependsOn(out, of[(n-1)*size:min(n*size, len(of))], nil)
+			planned(b.streamPage(k, n, of, kinds), func(b *builder) job {
+				return b.streamPage(k, n, b.streamEntries(k), b.streamKinds(k))
+			})
 		}
 	}
 
 	// Entry pages.
-	var rel *relatedIndex
-	relatedTo := func(e *content.Entry) []*content.Entry {
-		if rel == nil {
-			rel = newRelatedIndex(entries, b.log.Tags, b.log.Projects)
-		}
-		return rel.related(e, 3)
-	}
 	for i, e := range entries {
 		line, col := e.KeyPos("aliases")
 		for _, a := range e.Aliases {
@@ -188,84 +152,34 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 			jobs = append(jobs, job{out: out, by: e.Path, rank: rankEntry}) // the last build's (incremental.go)
 			continue
 		}
-		v := all[i]
-		p := &render.EntryPage{
-			Page:  b.page(e.Title, cmp.Or(e.Summary, v.LessonText), e.URL(), "log"),
-			Entry: eager(v),
-		}
-		shown := []*content.Entry{e, nil, nil}
-		if i+1 < len(entries) {
-			p.Prev = &render.Link{Label: entries[i+1].Title, URL: all[i+1].URL}
-			shown[1] = entries[i+1]
-		}
-		if i > 0 {
-			p.Next = &render.Link{Label: entries[i-1].Title, URL: all[i-1].URL}
-			shown[2] = entries[i-1]
-		}
-		related := b.relatedOf(e, relatedTo)
-		p.Related = b.viewsOf(related)
-		b.describeEntry(&p.Page, e, v)
-		j := pageJob(e.URL(), "entry.html", p)
-		j.by, j.src, j.rank = e.Path, e.Path, rankEntry
-		if _, ok := b.spilled[e]; ok { // the body is read when the page is written
-			run := j.run
-			j.run = func() ([]byte, error) {
-				p.Entry.Body = b.bodyOf(e)
-				defer func() { p.Entry.Body = "" }()
-				return run()
-			}
-		}
-		j.fp = b.pageFP("entry.html", e.URL(), append(shown, related...)...)
-		jobs = append(jobs, j)
+		j, related := b.entryPage(i)
+		planned(j, func(b *builder) job { j, _ := b.entryPage(i); return j })
 		b.dependsOn(j.out, entries[i:i+1], append(slices.Clip(entries[max(0, i-1):min(len(entries), i+2)]), related...))
 	}
 
 	// Tags and projects.
-	for _, g := range []struct {
-		terms         []*content.Term
-		prefix, what  string
-		heading, sect string
-	}{
-		{b.log.Tags, "/tags/", "tag", "Tags", "tags"},
-		{b.log.Projects, "/projects/", "project", "Projects", "projects"},
-	} {
-		pageOfAll(g.prefix, "terms.html", &render.TermsPage{
-			Page:    b.page(g.heading, "", g.prefix, g.sect),
-			Heading: g.heading,
-			What:    g.what,
-			Terms:   b.termLinks(g.terms, g.prefix),
-		})
+	for gi, g := range b.termGroups() {
+		j := b.pageJob(g.prefix, "terms.html", b.termsPage(g))
+		j.fp = b.pageFP("terms.html", g.prefix, entries...)
+		add(j)
 		b.shapeOnly(pageOut(g.prefix))
-		for _, t := range g.terms {
+		for ti, t := range g.terms {
 			if !b.wants(pageOut(g.prefix + t.Slug + "/")) {
-				page(g.prefix+t.Slug+"/", "term.html", nil) // the last build's (incremental.go)
+				add(b.pageJob(g.prefix+t.Slug+"/", "term.html", nil)) // the last build's (incremental.go)
 				continue
 			}
-			heading := t.Name
-			if g.what == "tag" {
-				heading = "#" + t.Name
-			}
-			tp := &render.TermPage{
-				Page:    b.page(heading, fmt.Sprintf("Entries %s %s", map[string]string{"tag": "tagged", "project": "in the project"}[g.what], t.Name), g.prefix+t.Slug+"/", g.sect),
-				Heading: heading,
-				What:    g.what,
-				Entries: b.viewsOf(t.Entries),
-				Kinds:   b.kindLinks(t.Entries, func(k string) string { return "" }),
-			}
-			if n := len(t.Entries); n > 0 {
-				tp.First, tp.Last = t.Entries[n-1].Date, t.Entries[0].Date
-			}
-			j := pageJob(g.prefix+t.Slug+"/", "term.html", tp)
-			j.fp = b.pageFP("term.html", g.prefix+"\x00"+t.Slug+"\x00"+t.Name, t.Entries...)
-			jobs = append(jobs, j)
+			planned(b.termPage(g, t), func(b *builder) job {
+				g := b.termGroups()[gi]
+				return b.termPage(g, g.terms[ti])
+			})
 			b.dependsOn(pageOut(g.prefix+t.Slug+"/"), nil, t.Entries)
 		}
 	}
 
 	// Archive, 404; lessons, errors and search (search.go).
-	pageOfAll("/archive/", "archive.html", &render.ArchivePage{Page: b.page("Archive", "Every entry by year and month.", "/archive/", "archive"), Years: archive(all)})
+	planned(b.archivePage(all), func(b *builder) job { return b.archivePage(b.viewsOf(b.log.Entries)) })
 	b.dependsOn("archive/index.html", nil, entries)
-	pageOfAll("/404.html", "404.html", &render.NotFoundPage{Page: b.page("Page not found", "", "/404.html", ""), Latest: all[:min(5, len(all))]})
+	planned(b.notFoundPage(), (*builder).notFoundPage)
 	b.dependsOn("404.html", nil, entries[:min(5, len(entries))])
 	// They read every entry's text, and cost more than the rest of a
 	// rebuild together: when no entry changed and their files are in
@@ -276,7 +190,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		b.searchAssets()
 	} else {
 		var err error
-		if known, err = b.knowledge(ctx, pageJob); err != nil {
+		if known, err = b.knowledge(ctx); err != nil {
 			return err
 		}
 		for i := range known {
@@ -295,20 +209,88 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	if err != nil {
 		return err
 	}
-	return b.run(ctx, st, append(jobs, feeds...))
+	if jobs, err = b.narrowJobs(append(jobs, feeds...)); err != nil {
+		return err
+	}
+	return b.run(ctx, st, jobs)
 }
 
-// stream adds the pages of a log stream at base: full entries, newest
-// first, page_size to a page.
-func (b *builder) stream(pageJob func(string, string, any) job, add func(job), base, heading, kind string, entries []*content.Entry) {
-	size := b.cfg.PageSize
-	total := max(1, (len(entries)+size-1)/size)
-	pageURL := func(n int) string {
-		if n == 1 {
-			return base
+// pageJob is the job of the page at the site path p, made with the
+// template tplName from data. data may be a func() any, called only when
+// the page is made.
+func (b *builder) pageJob(p, tplName string, data any) job {
+	return job{out: pageOut(p), by: "the " + tplName + " page", run: func() ([]byte, error) {
+		defer b.sw.timeTemplates()()
+		d := data
+		if f, ok := d.(func() any); ok {
+			d = f()
 		}
-		return base + "page/" + strconv.Itoa(n) + "/"
+		var buf bytes.Buffer
+		if err := b.tpl.Execute(&buf, tplName, d); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	}}
+}
+
+// assetJob is the job of publishing a: an image, a variant or a card.
+func (b *builder) assetJob(a asset) job {
+	run := a.run
+	if run == nil {
+		run = func() ([]byte, error) { return b.readPublished(a.src) }
 	}
+	return job{out: a.dst, by: a.src + " (used by " + a.by + ")", src: a.by, rank: rankImage, run: run}
+}
+
+// homePage is the job of the home page.
+func (b *builder) homePage() job {
+	entries := b.log.Entries
+	home := &render.HomePage{
+		Page:     b.page("", b.cfg.Intro, "/", "home"),
+		Latest:   b.viewsOf(entries[:min(8, len(entries))]),
+		Projects: b.termLinks(b.log.Projects, "/projects/"),
+		Counts:   b.kindLinks(entries, func(k string) string { return b.url("/log/kind/" + k + "/") }),
+		Total:    len(entries),
+	}
+	home.About = b.about
+	if home.Description == "" {
+		home.Description = b.cfg.Tagline
+	}
+	j := b.pageJob("/", "home.html", home)
+	j.fp = b.pageFP("home.html", "/", entries...)
+	return j
+}
+
+// streamURL is the site path of page n of the log stream of kind ("" for
+// every entry).
+func streamURL(kind string, n int) string {
+	base := "/log/"
+	if kind != "" {
+		base = "/log/kind/" + kind + "/"
+	}
+	if n == 1 {
+		return base
+	}
+	return base + "page/" + strconv.Itoa(n) + "/"
+}
+
+// streamEntries are the entries of the log stream of kind ("" for all).
+func (b *builder) streamEntries(kind string) []*content.Entry {
+	if kind == "" {
+		return b.log.Entries
+	}
+	var of []*content.Entry
+	for _, e := range b.log.Entries {
+		if e.Kind == kind {
+			of = append(of, e)
+		}
+	}
+	return of
+}
+
+// streamKinds are the links from the log stream of kind to every stream,
+// its own marked current.
+func (b *builder) streamKinds(kind string) []render.Link {
 	kinds := append([]render.Link{{Label: "All", URL: b.url("/log/"), Count: len(b.log.Entries)}},
 		b.kindLinks(b.log.Entries, func(k string) string { return b.url("/log/kind/" + k + "/") })...)
 	for i := range kinds {
@@ -316,51 +298,160 @@ func (b *builder) stream(pageJob func(string, string, any) job, add func(job), b
 			kinds[i].Rel = "current"
 		}
 	}
-	for n := 1; n <= total; n++ {
-		lo, hi := (n-1)*size, min(n*size, len(entries))
-		if !b.wants(pageOut(pageURL(n))) {
-			add(pageJob(pageURL(n), "log.html", nil)) // the last build's (incremental.go)
-			continue
+	return kinds
+}
+
+// streamPage is the job of page n of the log stream of kind, whose
+// entries are of, shown in full, page_size to a page.
+func (b *builder) streamPage(kind string, n int, of []*content.Entry, kinds []render.Link) job {
+	size := b.cfg.PageSize
+	total := max(1, (len(of)+size-1)/size)
+	base, heading := streamURL(kind, 1), "Log"
+	if kind != "" {
+		heading = kindLabels[kind]
+	}
+	title := heading
+	if n > 1 {
+		title = fmt.Sprintf("%s, page %d", heading, n)
+	}
+	sp := &render.StreamPage{
+		Page:    b.page(title, b.cfg.Tagline, streamURL(kind, n), "log"),
+		Heading: heading,
+		Kind:    kind,
+		Kinds:   kinds,
+		Pager:   render.Pager{Number: n, Total: total},
+	}
+	if kind == "" && n == 1 {
+		sp.Title = "Log"
+	}
+	if n > 1 {
+		sp.Pager.Prev = b.url(streamURL(kind, n-1))
+	}
+	if n < total {
+		sp.Pager.Next = b.url(streamURL(kind, n+1))
+	}
+	j := b.pageJob(streamURL(kind, n), "log.html", sp)
+	// The entries' copies are made when the page is written and
+	// dropped after, so a big log's stream is never all in memory.
+	run, shown := j.run, of[(n-1)*size:min(n*size, len(of))]
+	j.run = func() ([]byte, error) {
+		sp.Entries = make([]*render.Entry, len(shown))
+		for i, e := range shown {
+			sp.Entries[i] = streamView(b.full(e))
 		}
-		b.dependsOn(pageOut(pageURL(n)), entries[lo:hi], nil)
-		title := heading
-		if n > 1 {
-			title = fmt.Sprintf("%s, page %d", heading, n)
+		if len(sp.Entries) > 0 {
+			sp.Entries[0].HeroEager = true
 		}
-		sp := &render.StreamPage{
-			Page:    b.page(title, b.cfg.Tagline, pageURL(n), "log"),
-			Heading: heading,
-			Kind:    kind,
-			Kinds:   kinds,
-			Pager:   render.Pager{Number: n, Total: total},
-		}
-		if base == "/log/" && n == 1 {
-			sp.Title = "Log"
-		}
-		if n > 1 {
-			sp.Pager.Prev = b.url(pageURL(n - 1))
-		}
-		if n < total {
-			sp.Pager.Next = b.url(pageURL(n + 1))
-		}
-		j := pageJob(pageURL(n), "log.html", sp)
-		// The entries' copies are made when the page is written and
-		// dropped after, so a big log's stream is never all in memory.
-		run, shown := j.run, entries[lo:hi]
+		defer func() { sp.Entries = nil }()
+		return run()
+	}
+	j.fp = b.pageFP("log.html", fmt.Sprintf("%s\x00%s\x00%s\x00%d\x00%d\x00%v", base, heading, kind, n, total, kinds), shown...)
+	return j
+}
+
+// entryPage is the job of the page of the log's entry i, and the entries
+// it shows as related.
+func (b *builder) entryPage(i int) (job, []*content.Entry) {
+	entries := b.log.Entries
+	e, v := entries[i], b.views[entries[i]]
+	p := &render.EntryPage{
+		Page:  b.page(e.Title, cmp.Or(e.Summary, v.LessonText), e.URL(), "log"),
+		Entry: eager(v),
+	}
+	shown := []*content.Entry{e, nil, nil}
+	if i+1 < len(entries) {
+		p.Prev = &render.Link{Label: entries[i+1].Title, URL: b.views[entries[i+1]].URL}
+		shown[1] = entries[i+1]
+	}
+	if i > 0 {
+		p.Next = &render.Link{Label: entries[i-1].Title, URL: b.views[entries[i-1]].URL}
+		shown[2] = entries[i-1]
+	}
+	related := b.relatedOf(e, b.relatedTo)
+	p.Related = b.viewsOf(related)
+	b.describeEntry(&p.Page, e, v)
+	j := b.pageJob(e.URL(), "entry.html", p)
+	j.by, j.src, j.rank = e.Path, e.Path, rankEntry
+	if _, ok := b.spilled[e]; ok { // the body is read when the page is written
+		run := j.run
 		j.run = func() ([]byte, error) {
-			sp.Entries = make([]*render.Entry, len(shown))
-			for i, e := range shown {
-				sp.Entries[i] = streamView(b.full(e))
-			}
-			if len(sp.Entries) > 0 {
-				sp.Entries[0].HeroEager = true
-			}
-			defer func() { sp.Entries = nil }()
+			p.Entry.Body = b.bodyOf(e)
+			defer func() { p.Entry.Body = "" }()
 			return run()
 		}
-		j.fp = b.pageFP("log.html", fmt.Sprintf("%s\x00%s\x00%s\x00%d\x00%d\x00%v", base, heading, kind, n, total, kinds), entries[lo:hi]...)
-		add(j)
 	}
+	j.fp = b.pageFP("entry.html", e.URL(), append(shown, related...)...)
+	return j, related
+}
+
+// relatedTo returns the entries related to e, from an index of the log
+// made on first use.
+func (b *builder) relatedTo(e *content.Entry) []*content.Entry {
+	if b.rel == nil {
+		b.rel = newRelatedIndex(b.log.Entries, b.log.Tags, b.log.Projects)
+	}
+	return b.rel.related(e, 3)
+}
+
+// termGroup is the tags or the projects, and where their pages are.
+type termGroup struct {
+	terms         []*content.Term
+	prefix, what  string
+	heading, sect string
+}
+
+func (b *builder) termGroups() [2]termGroup {
+	return [2]termGroup{
+		{b.log.Tags, "/tags/", "tag", "Tags", "tags"},
+		{b.log.Projects, "/projects/", "project", "Projects", "projects"},
+	}
+}
+
+// termsPage is the page listing every term of g.
+func (b *builder) termsPage(g termGroup) *render.TermsPage {
+	return &render.TermsPage{
+		Page:    b.page(g.heading, "", g.prefix, g.sect),
+		Heading: g.heading,
+		What:    g.what,
+		Terms:   b.termLinks(g.terms, g.prefix),
+	}
+}
+
+// termPage is the job of the page of g's term t.
+func (b *builder) termPage(g termGroup, t *content.Term) job {
+	heading := t.Name
+	if g.what == "tag" {
+		heading = "#" + t.Name
+	}
+	tp := &render.TermPage{
+		Page:    b.page(heading, fmt.Sprintf("Entries %s %s", map[string]string{"tag": "tagged", "project": "in the project"}[g.what], t.Name), g.prefix+t.Slug+"/", g.sect),
+		Heading: heading,
+		What:    g.what,
+		Entries: b.viewsOf(t.Entries),
+		Kinds:   b.kindLinks(t.Entries, func(k string) string { return "" }),
+	}
+	if n := len(t.Entries); n > 0 {
+		tp.First, tp.Last = t.Entries[n-1].Date, t.Entries[0].Date
+	}
+	j := b.pageJob(g.prefix+t.Slug+"/", "term.html", tp)
+	j.fp = b.pageFP("term.html", g.prefix+"\x00"+t.Slug+"\x00"+t.Name, t.Entries...)
+	return j
+}
+
+// archivePage is the job of the archive; all are the views of every
+// entry, newest first.
+func (b *builder) archivePage(all []*render.Entry) job {
+	j := b.pageJob("/archive/", "archive.html", &render.ArchivePage{Page: b.page("Archive", "Every entry by year and month.", "/archive/", "archive"), Years: archive(all)})
+	j.fp = b.pageFP("archive.html", "/archive/", b.log.Entries...)
+	return j
+}
+
+// notFoundPage is the job of the 404 page.
+func (b *builder) notFoundPage() job {
+	latest := b.viewsOf(b.log.Entries[:min(5, len(b.log.Entries))])
+	j := b.pageJob("/404.html", "404.html", &render.NotFoundPage{Page: b.page("Page not found", "", "/404.html", ""), Latest: latest})
+	j.fp = b.pageFP("404.html", "/404.html", b.log.Entries...)
+	return j
 }
 
 // streamView returns v with the ids inside its body and lesson namespaced
@@ -461,10 +552,6 @@ func redirectsFile(b *builder, entries []*content.Entry) []byte {
 // one output path, a file that cannot be read, an overridden template
 // that fails.
 func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
-	jobs, err := b.narrowJobs(jobs)
-	if err != nil {
-		return err
-	}
 	var problems diag.List
 	for _, j := range slices.SortedStableFunc(slices.Values(jobs), func(a, c job) int { return cmp.Compare(a.rank, c.rank) }) {
 		if prev, ok := st.claim(j.out, j.by); !ok {
