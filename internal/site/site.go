@@ -372,7 +372,9 @@ func (b *builder) renderEntries(ctx context.Context) error {
 				if !ok {
 					r, err = b.renderEntrySafely(entries[i])
 					if err == nil && r.id != (buildcache.Key{}) {
-						r.fp = entryFP(entries[i], r.view, r.id)
+						if b.owner == nil { // the dev server keeps no manifest to compare pages with (write)
+							r.fp = entryFP(entries[i], r.view, r.id)
+						}
 						if b.spillAt > 0 && b.held.Add(int64(len(r.view.Body))) > b.spillAt {
 							r.spill, r.view.Body = true, ""
 						}

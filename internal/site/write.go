@@ -71,7 +71,9 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	if jsName != "" {
 		b.site.TickerJS = b.url("/" + jsName)
 	}
-	b.gfp = b.globalFP()
+	if b.owner == nil { // the dev server keeps no manifest to compare them with
+		b.gfp = b.globalFP()
+	}
 
 	// About as many jobs as files: the last build's count, for a
 	// Builder, saves growing a slice of tens of thousands again.
