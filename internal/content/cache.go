@@ -125,6 +125,31 @@ func (c *Cache) Load(root *os.Root, opts Options, changed []string) (*Log, diag.
 	return log, problems
 }
 
+// Reread reads the entry file p again, as Load would, and keeps what it
+// read for the next Load: for a caller that knows only p changed and
+// means to patch the last Load's Log (Log.Replace) rather than load it
+// all. It returns the entry (the one read before when the bytes are the
+// same) and its problems. ok is false when the Cache has not loaded the
+// log with these options, p is not an entry file it listed or is no
+// longer a regular file, or the entry cannot be used (a problem that is
+// an error): then only a Load says what the log is.
+func (c *Cache) Reread(root *os.Root, opts Options, p string) (e *Entry, problems diag.List, ok bool) {
+	opts = withDefaults(opts)
+	if !c.ready || c.root != root.Name() || !sameOptions(c.opts, opts) {
+		return nil, nil, false
+	}
+	if _, listed := slices.BinarySearch(c.paths, p); !listed || c.mayList(root.FS(), []string{p}) {
+		return nil, nil, false
+	}
+	var kept atomic.Int64
+	ce := c.read(root.FS(), p, opts, &kept)
+	c.entries[p] = ce
+	if ce.entry == nil || ce.problems.HasErrors() {
+		return nil, ce.problems, false
+	}
+	return ce.entry, ce.problems, true
+}
+
 // read reads one entry file, reusing the last result when its bytes are
 // the same.
 func (c *Cache) read(fsys fs.FS, p string, opts Options, kept *atomic.Int64) *cached {
@@ -210,6 +235,60 @@ func parseSafely(p string, src []byte, opts Options) (e *Entry, problems diag.Li
 	return Parse(p, src, opts)
 }
 
+// newestFirst is the order of a log's entries: newest first, ties broken
+// by path.
+func newestFirst(a, b *Entry) int {
+	if c := b.Date.Compare(a.Date); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Path, b.Path)
+}
+
+// Replace returns l with e in the place of old, one of its entries,
+// without sorting and grouping the log again: e must sit where old does
+// and be in the same lists (the same path, date, draft, tags as
+// written, and project). ok is false, and l no good for e, when it is
+// not. The entries and the terms that hold old are copies; l is left as
+// it was.
+func (l *Log) Replace(old, e *Entry) (_ *Log, ok bool) {
+	if e.Path != old.Path || !e.Date.Equal(old.Date) || e.Draft != old.Draft || e.Project != old.Project || !slices.Equal(e.Tags, old.Tags) {
+		return nil, false
+	}
+	i, found := slices.BinarySearchFunc(l.Entries, old, newestFirst)
+	if !found || l.Entries[i] != old {
+		return nil, false
+	}
+	n := *l
+	n.Entries = slices.Clone(l.Entries)
+	n.Entries[i] = e
+	swap := func(terms []*Term, names []string) []*Term {
+		if len(names) == 0 {
+			return terms
+		}
+		terms = slices.Clone(terms)
+		for _, name := range names {
+			k, found := slices.BinarySearchFunc(terms, Slugify(name), func(t *Term, s string) int { return strings.Compare(t.Slug, s) })
+			if !found {
+				continue
+			}
+			t := *terms[k]
+			t.Entries = slices.Clone(t.Entries)
+			for j, x := range t.Entries {
+				if x == old {
+					t.Entries[j] = e
+				}
+			}
+			terms[k] = &t
+		}
+		return terms
+	}
+	n.Tags = swap(l.Tags, e.Tags)
+	if e.Project != "" {
+		n.Projects = swap(l.Projects, []string{e.Project})
+	}
+	return &n, true
+}
+
 // assemble makes a Log of every entry read: it checks that no two claim
 // one URL or id, leaves out drafts and future entries as opts says,
 // sorts the rest newest first and groups them by tag and project.
@@ -222,16 +301,14 @@ func assemble(all []*Entry, opts Options) (*Log, diag.List) {
 			log.Drafts++
 		case !opts.Now.IsZero() && e.Date.After(opts.Now):
 			log.Future++
+			if log.Due.IsZero() || e.Date.Before(log.Due) {
+				log.Due = e.Date
+			}
 		default:
 			log.Entries = append(log.Entries, e)
 		}
 	}
-	slices.SortFunc(log.Entries, func(a, b *Entry) int {
-		if c := b.Date.Compare(a.Date); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Path, b.Path)
-	})
+	slices.SortFunc(log.Entries, newestFirst)
 	log.Tags = group(log.Entries, func(e *Entry) []string { return e.Tags })
 	log.Projects = group(log.Entries, func(e *Entry) []string {
 		if e.Project == "" {

@@ -190,6 +190,13 @@ func TestLoadDraftsAndFuture(t *testing.T) {
 			t.Errorf("Load(%+v) = %d entries, %d drafts, %d future; want %d, %d, %d",
 				tt.opts, len(log.Entries), log.Drafts, log.Future, tt.n, tt.drafts, tt.later)
 		}
+		var due time.Time // the future entry's date
+		if tt.later > 0 {
+			due = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		if !log.Due.Equal(due) {
+			t.Errorf("Load(%+v).Due = %v, want %v", tt.opts, log.Due, due)
+		}
 		for _, term := range append(log.Tags, log.Projects...) {
 			if term.Slug == "secret" && !tt.opts.Drafts {
 				t.Errorf("Load(%+v): the draft's tag %q is listed", tt.opts, term.Name)
