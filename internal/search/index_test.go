@@ -50,9 +50,10 @@ func filesOf(files []File) (map[string][]byte, []byte) {
 }
 
 // TestUpdateMatchesBuild edits a set of documents in every way the dev
-// server does and checks after each edit that Update's files are exactly
-// Build's of the same documents, and that an edit to one document
-// encoded again only a few shards.
+// server does and checks after each edit that Update's files (or
+// UpdateDocs', told which documents were edited) are exactly Build's of
+// the same documents, and that an edit to one document encoded again
+// only a few shards.
 func TestUpdateMatchesBuild(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	docs := make([]Doc, 300)
@@ -66,7 +67,9 @@ func TestUpdateMatchesBuild(t *testing.T) {
 	ctx := context.Background()
 	ix := new(Index)
 	var last map[string][]byte
-	check := func(what string, maxNew int) {
+	// check updates the index, through UpdateDocs when edited names
+	// the documents that changed, and compares it with Build's.
+	check := func(what string, maxNew int, edited ...int) {
 		t.Helper()
 		terms := make([]DocTerms, len(docs))
 		for i, d := range docs {
@@ -78,7 +81,13 @@ func TestUpdateMatchesBuild(t *testing.T) {
 		}
 		optsMemo.Terms = func(i int, _ func(int) Doc) DocTerms { return terms[i] }
 		doc := func(i int) Doc { return docs[i] }
-		if err := ix.Update(ctx, len(docs), doc, optsMemo); err != nil {
+		update := ix.Update
+		if edited != nil {
+			update = func(ctx context.Context, n int, doc func(int) Doc, opts Options) error {
+				return ix.UpdateDocs(ctx, n, edited, doc, opts)
+			}
+		}
+		if err := update(ctx, len(docs), doc, optsMemo); err != nil {
 			t.Fatal(err)
 		}
 		full, err := Build(ctx, len(docs), doc, opts)
@@ -123,6 +132,18 @@ func TestUpdateMatchesBuild(t *testing.T) {
 	check("a title edit", 1+8*2)
 	docs[7].Body = words(r, 120)
 	check("a body rewritten", -1)
+	docs[100].Body += " rare4998 word8"
+	check("a word added to a body, told which", 1+3*2, 100)
+	docs[100].Body = strings.TrimSuffix(docs[100].Body, " rare4998 word8")
+	check("the words removed again, told which", 1+3*2, 100)
+	docs[42].Title = "Another new title with newerword"
+	docs[200].Body = words(r, 80)
+	check("two documents, told which", -1, 200, 42, 200)
+	check("told of a document that did not change", 1, 3)
+	docs = append(docs, randomDoc(r, len(docs)))
+	check("a document added at the end, told only of it", -1, len(docs)-1)
+	docs = docs[:len(docs)-1]
+	check("the document removed again", -1)
 	docs = append(docs, randomDoc(r, len(docs)))
 	check("a document added at the end", -1)
 	docs = docs[:len(docs)-1]

@@ -58,26 +58,82 @@ func (ix *Index) Update(ctx context.Context, n int, doc func(i int) Doc, opts Op
 		if i < n {
 			now = all[i]
 		}
-		if sameTerms(was, now) {
-			continue
+		diff(changes, i, was, now)
+	}
+	ix.apply(changes)
+	ix.docs, ix.kept = n, all
+	return nil
+}
+
+// UpdateDocs is Update when only the documents numbered in docs may have
+// changed since the last Update of the same n documents: it reads the
+// terms of those alone, so its cost does not grow with n. Without an
+// earlier Update of n documents it is Update.
+func (ix *Index) UpdateDocs(ctx context.Context, n int, docs []int, doc func(i int) Doc, opts Options) error {
+	if opts.ShardSize == 0 {
+		opts.ShardSize = 24 << 10
+	}
+	if opts.TextLimit == 0 {
+		opts.TextLimit = 20000
+	}
+	if ix.terms == nil || ix.kept == nil || ix.docs != n || len(ix.kept) != n || ix.opts.ShardSize != opts.ShardSize {
+		return ix.Update(ctx, n, doc, opts)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	docs = slices.Sorted(slices.Values(docs))
+	docs = slices.Compact(docs)
+	now := make([][]termWeight, len(docs))
+	for k, i := range docs {
+		if i < 0 || i >= n {
+			return ix.Update(ctx, n, doc, opts)
 		}
-		for len(was) > 0 || len(now) > 0 {
-			switch {
-			case len(now) == 0 || len(was) > 0 && was[0].term < now[0].term:
-				changes[was[0].term] = append(changes[was[0].term], change{i, 0})
-				was = was[1:]
-			case len(was) == 0 || now[0].term < was[0].term:
-				changes[now[0].term] = append(changes[now[0].term], change{i, now[0].weight})
-				now = now[1:]
-			default:
-				if was[0].weight != now[0].weight {
-					changes[now[0].term] = append(changes[now[0].term], change{i, now[0].weight})
-				}
-				was, now = was[1:], now[1:]
-			}
+		if opts.Terms != nil {
+			now[k] = opts.Terms(i, doc).t
+		} else {
+			now[k] = docTerms(doc(i))
 		}
 	}
+	changes := map[string][]change{}
+	for k, i := range docs {
+		diff(changes, i, ix.kept[i], now[k])
+	}
+	ix.opts = opts
+	ix.apply(changes)
+	for k, i := range docs {
+		ix.kept[i] = now[k]
+	}
+	return nil
+}
 
+// diff adds to changes what document i's terms changed from was to now,
+// both sorted by term. Documents are diffed in order, so each term's
+// changes stay in document order.
+func diff(changes map[string][]change, i int, was, now []termWeight) {
+	if sameTerms(was, now) {
+		return
+	}
+	for len(was) > 0 || len(now) > 0 {
+		switch {
+		case len(now) == 0 || len(was) > 0 && was[0].term < now[0].term:
+			changes[was[0].term] = append(changes[was[0].term], change{i, 0})
+			was = was[1:]
+		case len(was) == 0 || now[0].term < was[0].term:
+			changes[now[0].term] = append(changes[now[0].term], change{i, now[0].weight})
+			now = now[1:]
+		default:
+			if was[0].weight != now[0].weight {
+				changes[now[0].term] = append(changes[now[0].term], change{i, now[0].weight})
+			}
+			was, now = was[1:], now[1:]
+		}
+	}
+}
+
+// apply rewrites the postings of the terms in changes, and marks their
+// shards to be encoded again.
+func (ix *Index) apply(changes map[string][]change) {
 	var added []*postings
 	var removed []string
 	for t, cs := range changes {
@@ -97,8 +153,6 @@ func (ix *Index) Update(ctx context.Context, n int, doc func(i int) Doc, opts Op
 	if ix.sorted != nil && (len(added) > 0 || len(removed) > 0) {
 		ix.sorted = resort(ix.sorted, added, removed)
 	}
-	ix.docs, ix.kept = n, all
-	return nil
 }
 
 // change is a document's new weight for a term; 0 when it lost the term.
