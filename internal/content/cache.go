@@ -244,6 +244,15 @@ func newestFirst(a, b *Entry) int {
 	return strings.Compare(a.Path, b.Path)
 }
 
+// Index returns e's place in l.Entries, or -1 when e is not there.
+func (l *Log) Index(e *Entry) int {
+	i, found := slices.BinarySearchFunc(l.Entries, e, newestFirst)
+	if !found || l.Entries[i] != e {
+		return -1
+	}
+	return i
+}
+
 // Replace returns l with e in the place of old, one of its entries,
 // without sorting and grouping the log again: e must sit where old does
 // and be in the same lists (the same path, date, draft, tags as
@@ -254,8 +263,8 @@ func (l *Log) Replace(old, e *Entry) (_ *Log, ok bool) {
 	if e.Path != old.Path || !e.Date.Equal(old.Date) || e.Draft != old.Draft || e.Project != old.Project || !slices.Equal(e.Tags, old.Tags) {
 		return nil, false
 	}
-	i, found := slices.BinarySearchFunc(l.Entries, old, newestFirst)
-	if !found || l.Entries[i] != old {
+	i := l.Index(old)
+	if i < 0 {
 		return nil, false
 	}
 	n := *l

@@ -175,6 +175,9 @@ c
 		if !ok {
 			t.Fatalf("Replace(%s) refused a body edit", p)
 		}
+		if i := got.Index(e); i < 0 || got.Entries[i] != e || last.Index(e) != -1 || last.Index(old) != i {
+			t.Errorf("Index(%s) = %d in the new log, %d in the last; the last had it at %d", p, i, last.Index(e), last.Index(old))
+		}
 		want, _ := load(t, dir, Options{})
 		if shape(got) != shape(want) {
 			t.Errorf("after editing %s, Replace gives\n\t%s\na fresh Load\n\t%s", p, shape(got), shape(want))
