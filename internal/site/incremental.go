@@ -142,6 +142,8 @@ type incState struct {
 	groups  map[string][]string           // recorded by remember
 	makers  map[string]func(*builder) job // recorded by remake
 
+	tickerState string // the ticker's cache, as loadTicker found it
+
 	// What the error memory was made of (errors.go), newest first, and
 	// its files.
 	memEntries []*errmem.Entry
@@ -412,7 +414,8 @@ func (c *Builder) narrow(b *builder) {
 	if prev == nil || c.changed == nil || c.forceFull || b.reuse == nil {
 		return
 	}
-	if len(b.log.Entries) != len(prev.log.Entries) || b.log.Drafts != prev.log.Drafts || b.log.Future != prev.log.Future {
+	if len(b.log.Entries) != len(prev.log.Entries) || b.log.Drafts != prev.log.Drafts || b.log.Future != prev.log.Future ||
+		b.tickerState != prev.tickerState { // every page shows the ticker's strip
 		return
 	}
 	only := map[string]bool{}

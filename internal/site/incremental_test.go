@@ -13,6 +13,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/shiplog/shiplog/internal/hntest"
 )
 
 // incSite is a log with something of everything an edit can touch:
@@ -302,6 +305,16 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 	edit("log/2026-01-01-alpha.md", "A", "A")
 	edit("log/2026-01-06-epsilon.md", "Epsilon links", "Epsilon still links")
 	check("two entries at once", true, "log/2026-01-01-alpha.md", "log/2026-01-06-epsilon.md")
+
+	// What a save does not name but every page shows: the ticker's
+	// headlines.
+	if err := refresh(t, src, hntest.New(t), 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	edit("log/2026-01-06-epsilon.md", "Epsilon still links", "Epsilon links")
+	check("a body edit after the ticker's headlines changed", false, "log/2026-01-06-epsilon.md")
+	edit("log/2026-01-06-epsilon.md", "Epsilon links", "Epsilon still links")
+	check("a body edit with the same headlines", true, "log/2026-01-06-epsilon.md")
 
 	// Edits that move an entry in the log, or change what the log is.
 	edit("log/2026-01-02-beta.md", "date: 2026-01-02", "date: 2026-01-07")

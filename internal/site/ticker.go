@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -23,7 +25,13 @@ func (b *builder) loadTicker() {
 	if b.opts.TickerLive {
 		b.ticker.Live = "/" + ticker.LivePath // on the dev server, at its root
 	}
-	snap, err := ticker.Cached(filepath.Join(b.opts.Src, filepath.FromSlash(ticker.CacheFile)))
+	cache := filepath.Join(b.opts.Src, filepath.FromSlash(ticker.CacheFile))
+	if b.owner != nil {
+		// Read before the strip is: a cache rewritten in between makes
+		// the next patch (patch.go) decline, never keep a stale strip.
+		b.tickerState = tickerState(cache)
+	}
+	snap, err := ticker.Cached(cache)
 	if err != nil {
 		var ce *ticker.CacheError
 		if errors.As(err, &ce) {
@@ -49,6 +57,20 @@ func (b *builder) loadTicker() {
 		}
 		b.ticker.Items = append(b.ticker.Items, h)
 	}
+}
+
+// tickerState is what the ticker's cache file holds, or why it cannot be
+// read, for telling whether it changed between two builds.
+func tickerState(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return "\x00" + err.Error()
+	}
+	return string(data)
 }
 
 // tickerTerms are what the log is about, for the "in your log" markers:
