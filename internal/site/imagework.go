@@ -80,6 +80,13 @@ type imageJob struct {
 // problem at the first place that shows it; a card that cannot be drawn
 // is left out with a warning.
 func (b *builder) makeImages(ctx context.Context) error {
+	b.cards = map[*content.Entry]*render.Image{}
+	return b.makeImagesOf(ctx, b.log.Entries)
+}
+
+// makeImagesOf is makeImages for the images b has seen so far, and the
+// cards of entries alone.
+func (b *builder) makeImagesOf(ctx context.Context, entries []*content.Entry) error {
 	b.sw.phase("images")
 	im := b.images
 	var files []*imageFile
@@ -111,7 +118,7 @@ func (b *builder) makeImages(ctx context.Context) error {
 			b.imageReport.Made += j.n
 		}
 	}
-	cards := b.planCards()
+	cards := b.planCards(entries)
 	var todo []*cardJob
 	used := map[string]bool{}
 	for _, f := range files {
@@ -253,16 +260,15 @@ type cardJob struct {
 	failed bool
 }
 
-// planCards decides every entry's card, publishes it beside the entry's
-// page and says which the cache lacks. Cards need absolute URLs, so a
-// log without base_url gets none.
-func (b *builder) planCards() []*cardJob {
-	b.cards = map[*content.Entry]*render.Image{}
+// planCards decides the cards of entries, publishes each beside its
+// entry's page and says which the cache lacks. Cards need absolute URLs,
+// so a log without base_url gets none.
+func (b *builder) planCards(entries []*content.Entry) []*cardJob {
 	if !b.absolute() || !b.cfg.CardsEnabled() {
 		return nil
 	}
-	jobs := make([]*cardJob, 0, len(b.log.Entries))
-	for _, e := range b.log.Entries {
+	jobs := make([]*cardJob, 0, len(entries))
+	for _, e := range entries {
 		// A Builder plans a card once per render: what it shows and
 		// where it goes change only with the entry, or with the
 		// settings and images, which render the entry again.

@@ -3,25 +3,41 @@ package site
 // The dev server's builds. A Builder builds one log again and again. It
 // is told which files changed, and it:
 //
-//   - reads again only those files (content.Cache, keyed by the SHA-256
-//     of each entry's bytes: a save without a change is no change);
+//   - when only entries changed and none of them moved in the log (same
+//     date, slug, kind, project, tags, draft, aliases, id, errors,
+//     updated, images, and a lesson still or still not there), patches
+//     the last build (patch.go): it reads and renders the edited entries
+//     alone, puts them in their places in the last build's log, updates
+//     the search index for them alone, and makes only the files that
+//     show them, each the way the last whole build recorded; the rest of
+//     the site, and of what was computed to make it (views, renders, the
+//     related entries, the term lists), is the last build's. A body edit
+//     thus costs what it affects, not what the log holds (figures in
+//     docs/benchmarks.md);
+//
+// and otherwise builds the whole log again, but still
+//
+//   - reads again only the changed files (content.Cache, keyed by the
+//     SHA-256 of each entry's bytes: a save without a change is no
+//     change);
 //   - renders again only the entries whose bytes changed, as long as
 //     nothing an entry's links and images could resolve to changed (no
 //     entry came, went or moved to another URL, no other file changed);
-//   - when only entries changed and none of them moved in the log (same
-//     date, slug, kind, project, tags, draft, aliases, id, errors,
-//     images, and a lesson still or still not there), makes only the
-//     files that show an edited entry: its page, the stream pages and
-//     feeds that carry it in full and, when what a list shows of it
-//     changed (its title, summary, lesson, date line), the pages that
-//     list it. Every other file is the previous build's.
+//   - when only entries changed and none of them moved (a patch that
+//     declined: an entry's error messages or lesson changed, say), makes
+//     only the files that show an edited entry: its page, the stream
+//     pages and feeds that carry it in full and, when what a list shows
+//     of it changed (its title, summary, lesson, date line), the pages
+//     that list it. Every other file is the previous build's.
 //
-// Which files show which entry is recorded while planning a whole build:
-// write and feedJobs say it with dependsOn and shapeOnly. A file nobody
-// said anything about is made again on every edit, so a new kind of page
-// is never stale, only slower. TestIncrementalMatchesFullBuild edits a
-// log in every way an author does and checks that each incremental build
-// writes exactly the bytes of a full build of the same files.
+// Which files show which entry, and how to make each again, is recorded
+// while planning a whole build: write and feedJobs say it with dependsOn,
+// shapeOnly and remake. A file nobody said anything about is made again
+// on every edit by a narrowed build, and makes a patch decline, so a new
+// kind of page is never stale, only slower. TestIncrementalMatchesFullBuild
+// edits a log in every way an author does and checks that each
+// incremental build writes exactly the bytes of a full build of the same
+// files, and which of the three builds it was.
 //
 // The site goes to a put func as files named by their SHA-256 (the dev
 // server's store) rather than to a folder, and Output lists them all.
@@ -86,29 +102,25 @@ type Builder struct {
 	// The last good build.
 	last    *builder
 	files   map[string][32]byte
-	renders map[string]kept     // by entry path
-	rev     map[string][]string // entry path → files showing it in full
-	revCard map[string][]string // entry path → files showing it as a card
-	always  []string            // files made again on every edit
-	related map[string][]string // entry path → its related entries' paths
-	groups  map[string][]string // files made together, by name (the sitemap)
+	renders map[string]kept               // by entry path
+	rev     map[string][]string           // entry path → files showing it in full
+	revCard map[string][]string           // entry path → files showing it as a card
+	always  []string                      // files made again on every edit
+	related map[string][]string           // entry path → its related entries' paths
+	groups  map[string][]string           // files made together, by name (the sitemap)
+	makers  map[string]func(*builder) job // file → how to make it again (remake)
+	report  *Report
 
-	// What was read from each render (memoFor), kept while it is used.
+	// What was read from each render (memoFor), by name, kept while the
+	// render is used.
 	memoMu sync.Mutex
-	memo   map[memoKey]any
+	memo   map[*render.Entry]map[string]any
 	cards  map[string]bool // Open Graph cards seen in the image cache
 
 	tpl    *render.Templates // the theme, compiled
 	tplSum [32]byte          // …from files with this SHA-256
 
 	search *search.Index // kept and updated from build to build
-}
-
-// memoKey names what memoFor keeps: a name, and the render it was read
-// from.
-type memoKey struct {
-	name string
-	v    *render.Entry
 }
 
 // NewBuilder returns a Builder for the log opts describes. Options.Out
@@ -142,7 +154,10 @@ type incState struct {
 	groups  map[string][]string           // recorded by remember
 	makers  map[string]func(*builder) job // recorded by remake
 
-	tickerState string // the ticker's cache, as loadTicker found it
+	shards      []string        // the search index's shards (search.go)
+	tickerState string          // the ticker's cache, as loadTicker found it
+	patched     bool            // made by a patch (patch.go)…
+	replaced    []*render.Entry // …which replaced these renders
 
 	// What the error memory was made of (errors.go), newest first, and
 	// its files.
@@ -181,30 +196,39 @@ func (c *Builder) Build(ctx context.Context, changed []string, put func(sum [32]
 	}
 	start := time.Now()
 	c.forceFull = false
-	rep, b, err := c.build(ctx, opts)
-	if errors.Is(err, errReshaped) {
-		c.forceFull = true
+	c.written, c.narrowed = map[string][32]byte{}, false
+	rep, b, err := c.patch(ctx, opts)
+	if err != nil { // the whole build, which says what went wrong
 		rep, b, err = c.build(ctx, opts)
+		if errors.Is(err, errReshaped) {
+			c.forceFull = true
+			rep, b, err = c.build(ctx, opts)
+		}
 	}
 	if err != nil {
 		return nil, rep, err
 	}
-	files := c.written
+	files, pages := c.written, 0
 	if c.narrowed {
-		files = maps.Clone(c.files)
+		files, pages = maps.Clone(c.files), c.report.Pages
 		for _, name := range b.gone {
+			if _, ok := files[name]; ok && strings.HasSuffix(name, ".html") {
+				pages--
+			}
 			delete(files, name)
 		}
-		maps.Copy(files, c.written)
+		for name, sum := range c.written {
+			if _, ok := files[name]; !ok && strings.HasSuffix(name, ".html") {
+				pages++
+			}
+			files[name] = sum
+		}
+	} else {
+		pages = pageCount(files)
 	}
 	out := &Output{Files: files, Made: len(c.written), Focus: c.focus(b)}
-	c.commit(b, files)
-	rep.Files, rep.Pages = len(files), 0
-	for name := range files {
-		if strings.HasSuffix(name, ".html") {
-			rep.Pages++
-		}
-	}
+	rep.Files, rep.Pages = len(files), pages
+	c.commit(b, files, rep)
 	rep.Elapsed = time.Since(start)
 	clear(c.pending)
 	c.pendingAll = false
@@ -212,15 +236,25 @@ func (c *Builder) Build(ctx context.Context, changed []string, put func(sum [32]
 }
 
 func (c *Builder) build(ctx context.Context, opts Options) (*Report, *builder, error) {
-	c.written = map[string][32]byte{}
-	c.narrowed = false
+	c.written, c.narrowed = map[string][32]byte{}, false
 	return buildWith(ctx, opts, c)
 }
 
-// commit makes b the last good build.
-func (c *Builder) commit(b *builder, files map[string][32]byte) {
+// commit makes b the last good build, which rep reports.
+func (c *Builder) commit(b *builder, files map[string][32]byte, rep *Report) {
 	c.files = files
 	c.renders = b.kept
+	c.report = rep
+	if b.patched {
+		// Forget what was read from the renders it replaced.
+		c.memoMu.Lock()
+		for _, v := range b.replaced {
+			delete(c.memo, v)
+		}
+		c.memoMu.Unlock()
+		c.last = b
+		return
+	}
 	if !c.narrowed {
 		c.rev, c.revCard, c.always = map[string][]string{}, map[string][]string{}, nil
 		for name := range files {
@@ -237,7 +271,7 @@ func (c *Builder) commit(b *builder, files map[string][32]byte) {
 			}
 		}
 		slices.Sort(c.always)
-		c.related, c.groups = b.related, b.groups
+		c.related, c.groups, c.makers = b.related, b.groups, b.makers
 	}
 	// Forget what was read from renders no longer in the site.
 	live := make(map[*render.Entry]bool, len(b.views))
@@ -245,9 +279,9 @@ func (c *Builder) commit(b *builder, files map[string][32]byte) {
 		live[v] = true
 	}
 	c.memoMu.Lock()
-	maps.DeleteFunc(c.memo, func(k memoKey, _ any) bool { return !live[k.v] })
+	maps.DeleteFunc(c.memo, func(v *render.Entry, _ map[string]any) bool { return !live[v] })
 	c.memoMu.Unlock()
-	b.deps, b.related, b.groups = nil, nil, nil
+	b.deps, b.related, b.groups, b.makers = nil, nil, nil, nil
 	c.last = b
 }
 
@@ -521,21 +555,33 @@ func memoFor[T any](b *builder, name string, v *render.Entry, f func() T) T {
 	if c == nil || v == nil {
 		return f()
 	}
-	k := memoKey{name, v}
-	c.memoMu.Lock()
-	got, ok := c.memo[k]
-	c.memoMu.Unlock()
-	if ok {
-		return got.(T)
+	if got, ok := memoed[T](c, name, v); ok {
+		return got
 	}
 	val := f()
 	c.memoMu.Lock()
 	if c.memo == nil {
-		c.memo = map[memoKey]any{}
+		c.memo = map[*render.Entry]map[string]any{}
 	}
-	c.memo[k] = val
+	if c.memo[v] == nil {
+		c.memo[v] = map[string]any{}
+	}
+	c.memo[v][name] = val
 	c.memoMu.Unlock()
 	return val
+}
+
+// memoed returns what memoFor kept under name for the render v, if it
+// did.
+func memoed[T any](c *Builder, name string, v *render.Entry) (T, bool) {
+	c.memoMu.Lock()
+	got, ok := c.memo[v][name]
+	c.memoMu.Unlock()
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return got.(T), true
 }
 
 // cardCached reports whether the image cache holds the card key. When

@@ -133,7 +133,14 @@ func incOptions(src string) Options {
 // every file and the problems as text.
 func fullBuild(t *testing.T, src string) (map[string][]byte, string, error) {
 	t.Helper()
+	return fullBuildAt(t, src, now)
+}
+
+// fullBuildAt is fullBuild at the time at.
+func fullBuildAt(t *testing.T, src string, at time.Time) (map[string][]byte, string, error) {
+	t.Helper()
 	opts := incOptions(src)
+	opts.Now = at
 	opts.Out = filepath.Join(t.TempDir(), "public")
 	rep, err := Build(context.Background(), opts)
 	if err != nil {
@@ -205,6 +212,8 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 	src := writeSite(t, incSite)
 	st := &memStore{files: map[[32]byte][]byte{}}
 	inc := NewBuilder(incOptions(src))
+	clock := now
+	inc.Now = func() time.Time { return clock }
 	write := func(name, data string) {
 		t.Helper()
 		p := filepath.Join(src, filepath.FromSlash(name))
@@ -232,15 +241,16 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// check builds incrementally and in full and compares. narrow says
-	// whether the build should have made only a few files.
-	check := func(what string, narrow bool, changed ...string) {
+	// check builds incrementally and in full and compares. how says
+	// which build the Builder should have made: "patch" (patch.go),
+	// "narrow" (a whole build that made only a few files) or "whole".
+	check := func(what, how string, changed ...string) {
 		t.Helper()
 		if changed == nil {
 			changed = []string{}
 		}
 		got, rep, err := inc.Build(context.Background(), changed, st.put)
-		want, wantProblems, wantErr := fullBuild(t, src)
+		want, wantProblems, wantErr := fullBuildAt(t, src, clock)
 		if (err != nil) != (wantErr != nil) {
 			t.Fatalf("%s: incremental build error %v, full build error %v", what, err, wantErr)
 		}
@@ -254,118 +264,132 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 			return
 		}
 		sameFiles(t, what, want, got, st)
-		if inc.narrowed != narrow {
-			t.Errorf("%s: narrowed build %v (made %d of %d files), want %v", what, inc.narrowed, got.Made, len(got.Files), narrow)
+		made := "whole"
+		switch {
+		case inc.last.patched:
+			made = "patch"
+		case inc.narrowed:
+			made = "narrow"
+		}
+		if made != how {
+			t.Errorf("%s: made a %s build (made %d of %d files), want a %s build", what, made, got.Made, len(got.Files), how)
 		}
 	}
 
-	check("first build", false)
-	check("nothing changed", true, "log/2026-01-02-beta.md")
+	check("first build", "whole")
+	check("nothing changed", "patch", "log/2026-01-02-beta.md")
 
 	edit("log/2026-01-02-beta.md", "The body of beta.", "The body of beta, rewritten.")
-	check("a body edit", true, "log/2026-01-02-beta.md")
+	check("a body edit", "patch", "log/2026-01-02-beta.md")
 	if _, ok := inc.written[memoryFile]; ok {
 		t.Errorf("a body edit that changes no error message made %s again", memoryFile)
 	}
 	// Edits that change what the search index holds.
 	edit("log/2026-01-02-beta.md", "The body of beta, rewritten.", "The body of beta, rewritten with zymurgy.")
-	check("a new word in a body", true, "log/2026-01-02-beta.md")
+	check("a new word in a body", "patch", "log/2026-01-02-beta.md")
 	searchHas(t, src, "zymurgy", true)
 	edit("log/2026-01-02-beta.md", "The body of beta, rewritten with zymurgy.", "The body of beta, rewritten.")
-	check("the word taken out again", true, "log/2026-01-02-beta.md")
+	check("the word taken out again", "patch", "log/2026-01-02-beta.md")
 	searchHas(t, src, "zymurgy", false)
 	edit("log/2026-01-01-alpha.md", "The body of alpha.", "The body of alpha, rewritten.")
-	check("a word another entry has", true, "log/2026-01-01-alpha.md")
+	check("a word another entry has", "patch", "log/2026-01-01-alpha.md")
 	edit("log/2026-01-01-alpha.md", "alpha, rewritten.", "alpha, rewritten, rewritten.")
-	check("a word weighs more (the same words)", true, "log/2026-01-01-alpha.md")
+	check("a word weighs more (the same words)", "patch", "log/2026-01-01-alpha.md")
 	edit("log/2026-01-02-beta.md", "title: Beta", "title: Beta, retitled")
-	check("a title edit", true, "log/2026-01-02-beta.md")
+	check("a title edit", "patch", "log/2026-01-02-beta.md")
 	searchHas(t, src, "retitled", true)
 	edit("log/2026-01-02-beta.md", "summary: A short summary.", "summary: A longer summary now.")
-	check("a summary edit", true, "log/2026-01-02-beta.md")
+	check("a summary edit", "patch", "log/2026-01-02-beta.md")
 	edit("log/2026-01-01-alpha.md", "check the memory limit", "check the memory limit first")
-	check("a lesson edit", true, "log/2026-01-01-alpha.md")
+	check("a lesson edit", "narrow", "log/2026-01-01-alpha.md")
 	edit("log/2026-01-03-gamma.md", "alt: A picture", "alt: A better picture")
-	check("a hero's alt text", true, "log/2026-01-03-gamma.md")
+	check("a hero's alt text", "patch", "log/2026-01-03-gamma.md")
 	edit("log/2026-01-05-draft.md", "Not done yet.", "Nearly done.")
-	check("a draft's body", true, "log/2026-01-05-draft.md")
+	check("a draft's body", "patch", "log/2026-01-05-draft.md")
 	edit("log/2026-01-03-gamma.md", "Gamma's body.", "Gamma's body.\n\nWhat this reinforced: lessons appear.")
-	check("a lesson added", false, "log/2026-01-03-gamma.md")
+	check("a lesson added", "whole", "log/2026-01-03-gamma.md")
 	edit("log/2026-01-04-delta.md", "Delta decides.", "Delta decides.\n\n"+strings.Repeat("Many words here. ", 300))
-	check("a long body (minutes to read change)", true, "log/2026-01-04-delta.md")
+	check("a long body (minutes to read change)", "patch", "log/2026-01-04-delta.md")
 	edit("log/2026-01-04-delta.md", "Delta decides.\n\n", "Delta decides.\n\n```error\nfatal: disk quota exceeded\n```\n\n")
-	check("an error block added to a body", true, "log/2026-01-04-delta.md")
+	check("an error block added to a body", "narrow", "log/2026-01-04-delta.md")
 	if _, ok := inc.written[memoryFile]; !ok {
 		t.Errorf("an error block added to a body did not make %s again", memoryFile)
 	}
 	edit("log/2026-01-04-delta.md", "disk quota exceeded", "disk quota exceeded on /var")
-	check("an error message edited", true, "log/2026-01-04-delta.md")
+	check("an error message edited", "narrow", "log/2026-01-04-delta.md")
 	edit("log/2026-01-02-beta.md", "The body of beta, rewritten.", "Beta with [a link](2026-01-06-epsilon.md).")
-	check("a new link to another entry", true, "log/2026-01-02-beta.md")
+	check("a new link to another entry", "patch", "log/2026-01-02-beta.md")
 	edit("log/2026-01-01-alpha.md", "A", "A")
 	edit("log/2026-01-06-epsilon.md", "Epsilon links", "Epsilon still links")
-	check("two entries at once", true, "log/2026-01-01-alpha.md", "log/2026-01-06-epsilon.md")
+	check("two entries at once", "patch", "log/2026-01-01-alpha.md", "log/2026-01-06-epsilon.md")
 
-	// What a save does not name but every page shows: the ticker's
-	// headlines.
+	// What a save does not name but pages show: an entry dated in the
+	// future coming due, and the ticker's headlines.
+	write("log/2026-04-01-iota.md", "---\nid: urn:uuid:00000000-0000-4000-8000-000000000011\ntitle: Iota\ndate: 2026-04-01\nkind: note\n---\nScheduled.\n")
+	check("an entry dated in the future", "whole", "log/2026-04-01-iota.md")
+	edit("log/2026-01-06-epsilon.md", "Epsilon still links", "Epsilon links")
+	check("a body edit, the future entry still to come", "patch", "log/2026-01-06-epsilon.md")
+	clock = time.Date(2026, 4, 2, 0, 0, 0, 0, time.UTC)
+	edit("log/2026-01-06-epsilon.md", "Epsilon links", "Epsilon still links")
+	check("a body edit once the future entry came due", "whole", "log/2026-01-06-epsilon.md")
 	if err := refresh(t, src, hntest.New(t), 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	edit("log/2026-01-06-epsilon.md", "Epsilon still links", "Epsilon links")
-	check("a body edit after the ticker's headlines changed", false, "log/2026-01-06-epsilon.md")
+	check("a body edit after the ticker's headlines changed", "whole", "log/2026-01-06-epsilon.md")
 	edit("log/2026-01-06-epsilon.md", "Epsilon links", "Epsilon still links")
-	check("a body edit with the same headlines", true, "log/2026-01-06-epsilon.md")
+	check("a body edit with the same headlines", "patch", "log/2026-01-06-epsilon.md")
 
 	// Edits that move an entry in the log, or change what the log is.
 	edit("log/2026-01-02-beta.md", "date: 2026-01-02", "date: 2026-01-07")
-	check("a date edit", false, "log/2026-01-02-beta.md")
+	check("a date edit", "whole", "log/2026-01-02-beta.md")
 	edit("log/2026-01-04-delta.md", "tags: [dns]", "tags: [dns, go]")
-	check("a tag added", false, "log/2026-01-04-delta.md")
+	check("a tag added", "whole", "log/2026-01-04-delta.md")
 	edit("log/2026-01-05-draft.md", "draft: true\n", "")
-	check("a draft published", false, "log/2026-01-05-draft.md")
+	check("a draft published", "whole", "log/2026-01-05-draft.md")
 	write("log/2026-01-08-zeta.md", "---\nid: urn:uuid:00000000-0000-4000-8000-000000000008\ntitle: Zeta\ndate: 2026-01-08\nkind: note\n---\nNew.\n")
-	check("a new entry", false, "log/2026-01-08-zeta.md")
+	check("a new entry", "whole", "log/2026-01-08-zeta.md")
 	write("log/sub/2026-01-09-eta.md", "---\nid: urn:uuid:00000000-0000-4000-8000-000000000009\ntitle: Eta\ndate: 2026-01-09\nkind: note\n---\nIn a new folder.\n")
-	check("a new entry in a new folder", false, "log/sub")
+	check("a new entry in a new folder", "whole", "log/sub")
 	searchHas(t, src, "zeta", true)
 	remove("log/2026-01-08-zeta.md")
-	check("an entry removed", false, "log/2026-01-08-zeta.md")
+	check("an entry removed", "whole", "log/2026-01-08-zeta.md")
 	searchHas(t, src, "zeta", false)
 	write("log/2025-12-31-theta.md", "---\nid: urn:uuid:00000000-0000-4000-8000-000000000010\ntitle: Theta\ndate: 2025-12-31\nkind: note\n---\nOlder than every other entry.\n")
-	check("a new entry older than the others (every entry's number moves)", false, "log/2025-12-31-theta.md")
+	check("a new entry older than the others (every entry's number moves)", "whole", "log/2025-12-31-theta.md")
 	remove("log/2025-12-31-theta.md")
-	check("the oldest entry removed", false, "log/2025-12-31-theta.md")
+	check("the oldest entry removed", "whole", "log/2025-12-31-theta.md")
 	write("log/gamma.png", string(generate(t, "png 30x30")))
-	check("an image replaced", false, "log/gamma.png")
+	check("an image replaced", "whole", "log/gamma.png")
 	write("static/notes.txt", "plain, edited")
-	check("a static file", false, "static/notes.txt")
+	check("a static file", "whole", "static/notes.txt")
 	write("home.md", "Hello again.")
-	check("home.md", false, "home.md")
+	check("home.md", "whole", "home.md")
 	edit("shiplog.toml", `title = "Inc"`, `title = "Inc, renamed"`)
-	check("shiplog.toml", false, "shiplog.toml")
+	check("shiplog.toml", "whole", "shiplog.toml")
 	write("layouts/style.css", "body { color: red }")
-	check("the stylesheet", true, "layouts/style.css")
+	check("the stylesheet", "narrow", "layouts/style.css")
 	write("layouts/style.css", "body { color: blue }")
-	check("the stylesheet again", true, "layouts/style.css")
+	check("the stylesheet again", "narrow", "layouts/style.css")
 	write("layouts/base.html", "{{define \"base\"}}<!doctype html><title>{{.Title}}</title><body>{{template \"main\" .}}</body>{{end}}")
-	check("a template", false, "layouts/base.html")
+	check("a template", "whole", "layouts/base.html")
 
 	// A broken entry fails like a full build, and fixing it recovers.
 	edit("log/2026-01-03-gamma.md", "date: 2026-01-03", "date: 03/01/2026")
-	check("broken front matter", false, "log/2026-01-03-gamma.md")
+	check("broken front matter", "whole", "log/2026-01-03-gamma.md")
 	edit("log/2026-01-03-gamma.md", "date: 03/01/2026", "date: 2026-01-03")
-	check("fixed again", true, "log/2026-01-03-gamma.md")
+	check("fixed again", "patch", "log/2026-01-03-gamma.md")
 	edit("log/2026-01-01-alpha.md", "See [beta]", "See [nothing](missing.md) and [beta]")
-	check("a broken link", true, "log/2026-01-01-alpha.md")
+	check("a broken link", "patch", "log/2026-01-01-alpha.md")
 	edit("log/2026-01-01-alpha.md", "See [nothing](missing.md) and [beta]", "See [beta]")
-	check("the link fixed", true, "log/2026-01-01-alpha.md")
+	check("the link fixed", "patch", "log/2026-01-01-alpha.md")
 
 	// Nothing told: everything is read again.
 	write("log/2026-01-06-epsilon.md", "---\nid: urn:uuid:00000000-0000-4000-8000-000000000006\ntitle: Epsilon\ndate: 2026-01-06\nkind: broke\n---\nQuietly changed.\n")
 	if _, _, err := inc.Build(context.Background(), nil, st.put); err != nil {
 		t.Fatal(err)
 	}
-	check("after a build told nothing", true, "log/2026-01-06-epsilon.md")
+	check("after a build told nothing", "patch", "log/2026-01-06-epsilon.md")
 }
 
 // searchHas checks whether a full build's search index holds term.

@@ -112,6 +112,9 @@ func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 		jobs = append(jobs, job{out: searchDir + f.Name, by: "the search index", run: func() ([]byte, error) { return f.Data, nil }})
 		if f.Name != "index.json" {
 			b.namedBySum(searchDir + f.Name)
+			if b.owner != nil {
+				b.shards = append(b.shards, searchDir+f.Name)
+			}
 		}
 	}
 	for i := range n {
