@@ -21,8 +21,16 @@ import (
 // while the site is rebuilt again and again. Every page names its build
 // in many places; every response must be a 200, complete (it ends with
 // </html>) and from one build alone. The load is bounded: a few workers,
-// a few hundred requests each, a few seconds, on 127.0.0.1.
+// a few hundred requests each, a few seconds, on 127.0.0.1. It runs with
+// builds that say which files changed (Output.Changed: each generation
+// takes over the last one's files) and with builds that do not.
 func TestHammerDuringRebuilds(t *testing.T) {
+	for _, changed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("changed=%v", changed), func(t *testing.T) { hammer(t, changed) })
+	}
+}
+
+func hammer(t *testing.T, sayChanged bool) {
 	const (
 		pages       = 20
 		workers     = 8
@@ -32,6 +40,7 @@ func TestHammerDuringRebuilds(t *testing.T) {
 	src := t.TempDir()
 	writeTree(t, src, map[string]string{"gen.txt": "0"})
 	var builds atomic.Int32
+	var last map[string]Sum // the last Output's files
 	build := func(ctx context.Context, changed []string, put func(Sum, []byte) error) (*Output, error) {
 		data, err := os.ReadFile(filepath.Join(src, "gen.txt"))
 		if err != nil {
@@ -60,6 +69,25 @@ func TestHammerDuringRebuilds(t *testing.T) {
 		if err := add("s.css", "/* build "+gen+" */"); err != nil {
 			return nil, err
 		}
+		if n, _ := strconv.Atoi(gen); n%2 == 1 { // a file that comes and goes
+			if err := add("odd.html", "<html>build "+gen+" page odd</html>"); err != nil {
+				return nil, err
+			}
+		}
+		if sayChanged && last != nil {
+			out.Changed = []string{}
+			for name, sum := range out.Files {
+				if last[name] != sum {
+					out.Changed = append(out.Changed, name)
+				}
+			}
+			for name := range last {
+				if _, ok := out.Files[name]; !ok {
+					out.Changed = append(out.Changed, name)
+				}
+			}
+		}
+		last = out.Files
 		return out, nil
 	}
 	r := startRunWith(t, src, build)

@@ -37,6 +37,12 @@ type Generation struct {
 	refs    sync.WaitGroup // requests being answered from this generation
 	release func()         // gives the files back to the store; nil for a folder
 	closed  sync.Once
+
+	// In the store: whether a successor took over its hold on the files
+	// they share, and the files it still holds, which it alone names
+	// (store.successor). Guarded by the store's mutex.
+	succeeded bool
+	alone     []Sum
 }
 
 // OpenGeneration opens a build's output folder for serving.

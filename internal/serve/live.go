@@ -192,23 +192,29 @@ func (l *hub) inject(page []byte, gen int, etag string) []byte {
 // changedPaths lists the URL paths of the files that differ between two
 // generations' files, sorted: "log/x/index.html" is "/log/x/".
 func changedPaths(old, cur map[string]Sum) []string {
+	var names []string
+	for name, sum := range cur {
+		if o, ok := old[name]; !ok || o != sum {
+			names = append(names, name)
+		}
+	}
+	for name := range old {
+		if _, ok := cur[name]; !ok {
+			names = append(names, name)
+		}
+	}
+	return urlPaths(names)
+}
+
+// urlPaths returns the URL paths of the files named, sorted.
+func urlPaths(names []string) []string {
 	var out []string
-	add := func(name string) {
+	for _, name := range names {
 		p := "/" + name
 		if path.Base(p) == "index.html" {
 			p = strings.TrimSuffix(p, "index.html")
 		}
 		out = append(out, p)
-	}
-	for name, sum := range cur {
-		if o, ok := old[name]; !ok || o != sum {
-			add(name)
-		}
-	}
-	for name := range old {
-		if _, ok := cur[name]; !ok {
-			add(name)
-		}
 	}
 	slices.Sort(out)
 	return out

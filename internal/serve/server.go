@@ -205,9 +205,14 @@ type server struct {
 	store *store
 	h     *Handler
 
-	gen     int            // generations built so far
-	files   map[string]Sum // the files of the generation served
-	retired sync.WaitGroup // generations waiting for their last request
+	gen   int            // generations built so far
+	files map[string]Sum // the files of the generation served
+	cur   *Generation    // …and the generation
+	// synced says the last Output the build returned is the one served,
+	// so the next Output's Changed is relative to it.
+	synced   bool
+	retired  sync.WaitGroup // generations waiting for their last request
+	released chan struct{}  // closed once the last generation retired has let go of its files
 }
 
 // rebuild builds a new generation and swaps it in. Calls never overlap:
@@ -228,10 +233,19 @@ func (s *server) rebuild(ctx context.Context, changed []string) (err error) {
 	if err != nil {
 		return err
 	}
+	// Until it is served, the next Output's Changed says nothing of the
+	// generation served.
+	incremental := s.synced && out.Changed != nil && s.cur != nil
+	s.synced = false
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	g, err := s.store.generation(out.Files)
+	var g *Generation
+	if incremental {
+		g, err = s.store.successor(s.cur, out.Files, out.Changed)
+	} else {
+		g, err = s.store.generation(out.Files)
+	}
 	if err != nil {
 		return err
 	}
@@ -239,11 +253,16 @@ func (s *server) rebuild(ctx context.Context, changed []string) (err error) {
 	g.n = s.gen
 	old := s.h.Swap(g)
 	s.h.SetFailure("")
-	ev := event{Gen: s.gen, Changed: changedPaths(s.files, out.Files)}
+	ev := event{Gen: s.gen}
+	if incremental {
+		ev.Changed = urlPaths(out.Changed)
+	} else {
+		ev.Changed = changedPaths(s.files, out.Files)
+	}
 	if !s.opts.NoNavigate {
 		ev.Focus = out.Focus
 	}
-	s.files = out.Files
+	s.files, s.cur, s.synced = out.Files, g, true
 	s.h.live.publish(ev)
 	if old != nil {
 		s.retire(old)
@@ -252,12 +271,20 @@ func (s *server) rebuild(ctx context.Context, changed []string) (err error) {
 }
 
 // retire closes g once the requests it is answering are done, which
-// gives its files back to the store.
+// gives its files back to the store, and once every generation retired
+// before it has (a successor holds the files it shares with the
+// generation before it: see store.successor).
 func (s *server) retire(g *Generation) {
 	s.retired.Add(1)
+	before, done := s.released, make(chan struct{})
+	s.released = done
 	go func() {
 		defer s.retired.Done()
+		defer close(done)
 		g.Wait()
+		if before != nil {
+			<-before
+		}
 		g.Close()
 		if g.Dir != "" {
 			os.RemoveAll(g.Dir)
@@ -271,6 +298,7 @@ func (s *server) retireAll() {
 	if g := s.h.Swap(nil); g != nil {
 		s.retire(g)
 	}
+	s.cur, s.synced = nil, false
 	s.retired.Wait()
 }
 

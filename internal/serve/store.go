@@ -24,6 +24,11 @@ type Output struct {
 	// entry just saved), or "" when there is none. Open pages go there
 	// unless Options.NoNavigate is set.
 	Focus string
+	// Changed, when not nil, lists the paths whose file differs from
+	// the previous Output's (one returned without error): made, changed
+	// or gone. The server then does work in proportion to it instead of
+	// comparing the two sites. nil means the build does not say.
+	Changed []string
 }
 
 // store holds the files of every generation being served, one file per
@@ -104,17 +109,66 @@ func (s *store) generation(files map[string]Sum) (*Generation, error) {
 	for _, sum := range files {
 		s.refs[sum]++
 	}
-	g := &Generation{root: s.root, files: files}
-	g.release = func() { s.release(files) }
-	return g, nil
+	return s.held(files), nil
 }
 
-// release forgets a generation's files, removing those that no other
-// generation names.
-func (s *store) release(files map[string]Sum) {
+// successor returns a generation serving files, which differ from those
+// of prev, a generation not yet released, only at the paths in changed.
+// It takes over prev's hold on every file the two share, so it costs in
+// proportion to the changes, not to the site: prev keeps its hold on
+// the files it alone names, and must be released before the new
+// generation is (server.retire releases generations in order).
+func (s *store) successor(prev *Generation, files map[string]Sum, changed []string) (*Generation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev.files == nil || prev.succeeded {
+		return nil, fmt.Errorf("a generation has one successor, in the store (this is a bug in shiplog; please report this)")
+	}
+	for _, name := range changed {
+		if sum, ok := files[name]; ok && !s.have[sum] {
+			return nil, fmt.Errorf("the build did not store %s (this is a bug in shiplog; please report this)", name)
+		}
+	}
+	var alone []Sum
+	for _, name := range changed {
+		if sum, ok := files[name]; ok {
+			s.refs[sum]++
+		}
+		if sum, ok := prev.files[name]; ok {
+			alone = append(alone, sum)
+		}
+	}
+	prev.succeeded, prev.alone = true, alone
+	return s.held(files), nil
+}
+
+// held returns a generation of files, whose hold on them the store
+// counts already.
+func (s *store) held(files map[string]Sum) *Generation {
+	g := &Generation{root: s.root, files: files}
+	g.release = func() {
+		s.mu.Lock()
+		done, alone := g.succeeded, g.alone
+		s.mu.Unlock()
+		if done {
+			s.release(alone)
+			return
+		}
+		sums := make([]Sum, 0, len(files))
+		for _, sum := range files {
+			sums = append(sums, sum)
+		}
+		s.release(sums)
+	}
+	return g
+}
+
+// release lets go of a generation's hold on files, removing those that
+// no other generation holds.
+func (s *store) release(sums []Sum) {
 	s.mu.Lock()
 	var gone []Sum
-	for _, sum := range files {
+	for _, sum := range sums {
 		if s.refs[sum]--; s.refs[sum] <= 0 {
 			delete(s.refs, sum)
 			if s.have[sum] && !s.pinned[sum] {

@@ -110,3 +110,70 @@ func TestStoreKeepsWhatGenerationsName(t *testing.T) {
 		t.Errorf("with no generation left, the store holds %d files", len(entries))
 	}
 }
+
+// TestStoreSuccessor checks a generation made from the one before it
+// and the paths that changed: each reads its own files, and a file goes
+// once the generations naming it are gone, released in order.
+func TestStoreSuccessor(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "files")
+	s, err := newStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	size := func(what string, want int) {
+		t.Helper()
+		if n := s.size(); n != want {
+			t.Errorf("%s: %d files stored, want %d", what, n, want)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != want {
+			t.Errorf("%s: %d files in the folder, want %d", what, len(entries), want)
+		}
+	}
+
+	a, b := putString(t, s, "page a"), putString(t, s, "page b")
+	g1, err := s.generation(map[string]Sum{"index.html": a, "x.html": b, "copy.html": a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.collect()
+	c := putString(t, s, "page b, edited")
+	g2, err := s.successor(g1, map[string]Sum{"index.html": a, "x.html": c, "copy.html": a}, []string{"x.html"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.collect()
+	size("two generations", 3)
+	if got := readGen(t, g1, "x.html"); got != "page b" {
+		t.Errorf("g1 x.html = %q after its successor", got)
+	}
+	if got := readGen(t, g2, "x.html"); got != "page b, edited" {
+		t.Errorf("g2 x.html = %q", got)
+	}
+	if _, err := s.successor(g1, map[string]Sum{"index.html": a}, []string{"x.html"}); err == nil {
+		t.Error("a second successor of one generation was accepted")
+	}
+	if _, err := s.successor(g2, map[string]Sum{"index.html": a, "y.html": {9}}, []string{"y.html"}); err == nil {
+		t.Error("a successor naming a file never stored was accepted")
+	}
+	g1.Close()
+	size("after g1", 2) // b went: only g1 named it
+	if got := readGen(t, g2, "index.html"); got != "page a" {
+		t.Errorf("g2 index.html = %q after g1 is gone", got)
+	}
+
+	d := putString(t, s, "page d")
+	g3, err := s.successor(g2, map[string]Sum{"index.html": a, "copy.html": a, "d.html": d}, []string{"x.html", "d.html"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.collect()
+	size("g2 and g3", 3)
+	g2.Close()
+	size("after g2", 2) // c went with the file g3 removed
+	if got := readGen(t, g3, "d.html"); got != "page d" {
+		t.Errorf("g3 d.html = %q", got)
+	}
+	g3.Close()
+	size("after g3", 0)
+}
