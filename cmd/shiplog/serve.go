@@ -81,7 +81,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			}
 			// The site lives in the server's store; no folder to name.
 			fmt.Fprintln(e.stdout, strings.Replace(rep.Summary(), " → "+rep.Out, "", 1))
-			return &serve.Output{Files: out.Files, Focus: out.Focus}, nil
+			return &serve.Output{Files: out.Files, Focus: out.Focus, Changed: out.Changed}, nil
 		},
 	})
 	if err != nil {

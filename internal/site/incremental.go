@@ -75,6 +75,10 @@ type Output struct {
 	// Made is how many files this build made; the others are the
 	// previous build's.
 	Made int
+	// Changed, when not nil, lists the files that differ from the
+	// previous Output's (made anew, changed or gone), sorted: a build
+	// that made only a few files says which. nil: compare Files.
+	Changed []string
 }
 
 // Builder builds a log again and again, redoing only what the changed
@@ -209,24 +213,34 @@ func (c *Builder) Build(ctx context.Context, changed []string, put func(sum [32]
 		return nil, rep, err
 	}
 	files, pages := c.written, 0
+	var differ []string
 	if c.narrowed {
-		files, pages = maps.Clone(c.files), c.report.Pages
+		files, pages, differ = maps.Clone(c.files), c.report.Pages, []string{}
 		for _, name := range b.gone {
-			if _, ok := files[name]; ok && strings.HasSuffix(name, ".html") {
-				pages--
+			if _, ok := files[name]; ok {
+				if strings.HasSuffix(name, ".html") {
+					pages--
+				}
+				differ = append(differ, name)
 			}
 			delete(files, name)
 		}
 		for name, sum := range c.written {
-			if _, ok := files[name]; !ok && strings.HasSuffix(name, ".html") {
+			old, ok := files[name]
+			if !ok && strings.HasSuffix(name, ".html") {
 				pages++
+			}
+			if !ok || old != sum {
+				differ = append(differ, name)
 			}
 			files[name] = sum
 		}
+		slices.Sort(differ)
+		differ = slices.Compact(differ)
 	} else {
 		pages = pageCount(files)
 	}
-	out := &Output{Files: files, Made: len(c.written), Focus: c.focus(b)}
+	out := &Output{Files: files, Made: len(c.written), Focus: c.focus(b), Changed: differ}
 	rep.Files, rep.Pages = len(files), pages
 	c.commit(b, files, rep)
 	rep.Elapsed = time.Since(start)

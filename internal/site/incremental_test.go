@@ -214,6 +214,7 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 	inc := NewBuilder(incOptions(src))
 	clock := now
 	inc.Now = func() time.Time { return clock }
+	var last map[string][32]byte // the last Output's files
 	write := func(name, data string) {
 		t.Helper()
 		p := filepath.Join(src, filepath.FromSlash(name))
@@ -264,6 +265,24 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 			return
 		}
 		sameFiles(t, what, want, got, st)
+		if got.Changed != nil {
+			var differ []string
+			for name, sum := range got.Files {
+				if old, ok := last[name]; !ok || old != sum {
+					differ = append(differ, name)
+				}
+			}
+			for name := range last {
+				if _, ok := got.Files[name]; !ok {
+					differ = append(differ, name)
+				}
+			}
+			slices.Sort(differ)
+			if !slices.Equal(got.Changed, differ) {
+				t.Errorf("%s: Output.Changed = %q, but the files that changed are %q", what, got.Changed, differ)
+			}
+		}
+		last = got.Files
 		made := "whole"
 		switch {
 		case inc.last.patched:
@@ -386,9 +405,11 @@ func TestIncrementalMatchesFullBuild(t *testing.T) {
 
 	// Nothing told: everything is read again.
 	write("log/2026-01-06-epsilon.md", "---\nid: urn:uuid:00000000-0000-4000-8000-000000000006\ntitle: Epsilon\ndate: 2026-01-06\nkind: broke\n---\nQuietly changed.\n")
-	if _, _, err := inc.Build(context.Background(), nil, st.put); err != nil {
+	out, _, err := inc.Build(context.Background(), nil, st.put)
+	if err != nil {
 		t.Fatal(err)
 	}
+	last = out.Files
 	check("after a build told nothing", "patch", "log/2026-01-06-epsilon.md")
 }
 
