@@ -193,7 +193,9 @@ func edits(src string, runs int, cpu, mem string, stats bool) error {
 		pprof.StopCPUProfile()
 	}
 	if mem != "" {
-		return writeHeap(mem)
+		err := writeHeap(mem)
+		runtime.KeepAlive(b) // what the Builder keeps between saves is the heap worth seeing
+		return err
 	}
 	return nil
 }
