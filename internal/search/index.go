@@ -102,6 +102,10 @@ type postings struct {
 	last int
 	df   int
 	size int // textLen(buf); 0 until known
+	// termHash(term), once hashed: an index kept by Update cuts its
+	// shards again on every call to Files.
+	hash   uint64
+	hashed bool
 }
 
 // Build indexes n documents; doc(i) returns document i, and is called
@@ -286,7 +290,10 @@ func (ix *Index) Files() []File {
 			p.size = textLen(p.buf)
 		}
 		s := len(t) + p.size + 6
-		if k == 0 || size+s > upper || size >= int(lower) && termHash(t)%lower < uint64(s) {
+		if size >= int(lower) && !p.hashed {
+			p.hash, p.hashed = termHash(t), true
+		}
+		if k == 0 || size+s > upper || size >= int(lower) && p.hash%lower < uint64(s) {
 			cuts = append(cuts, k)
 			size = 0
 		}
