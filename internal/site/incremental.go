@@ -161,7 +161,8 @@ type incState struct {
 	shards      []string        // the search index's shards (search.go)
 	tickerState string          // the ticker's cache, as loadTicker found it
 	patched     bool            // made by a patch (patch.go)…
-	replaced    []*render.Entry // …which replaced these renders
+	replaced    []*render.Entry // …which replaced these renders…
+	rekept      map[string]kept // …with these, by entry path
 
 	// What the error memory was made of (errors.go), newest first, and
 	// its files.
@@ -257,9 +258,12 @@ func (c *Builder) build(ctx context.Context, opts Options) (*Report, *builder, e
 // commit makes b the last good build, which rep reports.
 func (c *Builder) commit(b *builder, files map[string][32]byte, rep *Report) {
 	c.files = files
-	c.renders = b.kept
 	c.report = rep
 	if b.patched {
+		// The last build's renders, but for the patch's: no other
+		// build uses the old map now.
+		maps.Copy(c.renders, b.rekept)
+		b.kept = c.renders
 		// Forget what was read from the renders it replaced.
 		c.memoMu.Lock()
 		for _, v := range b.replaced {
@@ -269,6 +273,7 @@ func (c *Builder) commit(b *builder, files map[string][32]byte, rep *Report) {
 		c.last = b
 		return
 	}
+	c.renders = b.kept
 	if !c.narrowed {
 		c.rev, c.revCard, c.always = map[string][]string{}, map[string][]string{}, nil
 		for name := range files {

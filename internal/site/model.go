@@ -83,14 +83,16 @@ func (b *builder) viewsOf(entries []*content.Entry) []*render.Entry {
 // kindLinks counts entries per kind, in the order of content.Kinds,
 // leaving out kinds with no entries.
 func (b *builder) kindLinks(entries []*content.Entry, base func(kind string) string) []render.Link {
-	counts := map[string]int{}
+	counts := make([]int, len(content.Kinds)) // an array, not a map: the dev server counts 10,000 entries on a save
 	for _, e := range entries {
-		counts[e.Kind]++
+		if i := slices.Index(content.Kinds, e.Kind); i >= 0 {
+			counts[i]++
+		}
 	}
 	var links []render.Link
-	for _, k := range content.Kinds {
-		if counts[k] > 0 {
-			links = append(links, render.Link{Label: kindLabels[k], URL: base(k), Count: counts[k]})
+	for i, k := range content.Kinds {
+		if counts[i] > 0 {
+			links = append(links, render.Link{Label: kindLabels[k], URL: base(k), Count: counts[i]})
 		}
 	}
 	return links

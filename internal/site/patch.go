@@ -121,8 +121,10 @@ func (c *Builder) patch(ctx context.Context, opts Options) (*Report, *builder, e
 		b.cache = buildcache.Open(filepath.Join(opts.Src, ".shiplog", "cache", "entries"))
 	}
 	b.owner = c
-	b.reuse = func(*content.Entry) (rendered, bool) { return rendered{}, false } // a rebuild: no pruning, cards looked up once
-	b.kept = maps.Clone(prev.kept)
+	// A rebuild: images are not pruned, cards are looked up once.
+	b.reuse = func(*content.Entry) (rendered, bool) { return rendered{}, false }
+	// The new renders go in with the others when the patch commits.
+	b.kept, b.rekept = prev.kept, map[string]kept{}
 	b.only, b.known = map[string]bool{}, c.files
 	b.memEntries, b.memFixes, b.memFiles = prev.memEntries, prev.memFixes, prev.memFiles
 	b.shards, b.tickerState, b.patched = prev.shards, state, true
@@ -171,7 +173,8 @@ func (c *Builder) patch(ctx context.Context, opts Options) (*Report, *builder, e
 		x.r = r
 		delete(b.views, x.old)
 		b.views[x.e] = r.view
-		b.keep(x.e, r)
+		sum, _ := c.content.Sum(x.e.Path)
+		b.rekept[x.e.Path] = kept{r: r, sum: sum}
 		delete(b.cards, x.old)
 		b.replaced = append(b.replaced, x.was)
 		entries = append(entries, x.e)
