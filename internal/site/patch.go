@@ -128,6 +128,7 @@ func (c *Builder) patch(ctx context.Context, opts Options) (*Report, *builder, e
 	b.only, b.known = map[string]bool{}, c.files
 	b.memEntries, b.memFixes, b.memFiles = prev.memEntries, prev.memFixes, prev.memFiles
 	b.shards, b.tickerState, b.patched = prev.shards, state, true
+	hl := prev.md.Stats()
 
 	// The log: each edited entry in its old place.
 	copts := content.Options{
@@ -263,7 +264,12 @@ func (c *Builder) patch(ctx context.Context, opts Options) (*Report, *builder, e
 		rep.Problems.Add(x.parsed...)
 		rep.Problems.Add(x.r.diags...)
 	}
-	rep.Stats = sw.finish(b)
+	if rep.Stats = sw.finish(b); rep.Stats != nil {
+		// The renderer is the last build's, and counts from its start.
+		rep.Stats.Highlight -= hl.Highlight
+		rep.Stats.Blocks -= hl.Blocks
+		rep.Stats.Reused -= hl.Reused
+	}
 	rep.Elapsed = time.Since(start)
 	return rep, b, nil
 }
