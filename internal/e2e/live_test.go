@@ -56,7 +56,7 @@ func serveLive(t *testing.T) (string, string) {
 					rep.Problems.Print(&text)
 					return nil, errors.New(text.String())
 				}
-				return &serve.Output{Files: out.Files, Focus: out.Focus}, nil
+				return &serve.Output{Files: out.Files, Focus: out.Focus, Changed: out.Changed}, nil
 			},
 			Ready: func(url string) { ready <- url },
 		})
