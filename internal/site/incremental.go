@@ -255,6 +255,17 @@ func (c *Builder) build(ctx context.Context, opts Options) (*Report, *builder, e
 	return buildWith(ctx, opts, c)
 }
 
+// pageCount is the number of pages among files.
+func pageCount(files map[string][32]byte) int {
+	n := 0
+	for name := range files {
+		if strings.HasSuffix(name, ".html") {
+			n++
+		}
+	}
+	return n
+}
+
 // commit makes b the last good build, which rep reports.
 func (c *Builder) commit(b *builder, files map[string][32]byte, rep *Report) {
 	c.files = files

@@ -36,7 +36,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/shiplog/shiplog/internal/buildcache"
@@ -60,9 +59,10 @@ type edit struct {
 }
 
 // patch builds the site for c.changed from the last build, when every
-// changed file is an entry that kept its place; else it returns
-// errDeclined, or any other error, and nothing of the Builder's last
-// build has changed.
+// changed file is an entry that kept its place. Else it returns
+// errDeclined, or any other error, and the Builder's last build is as it
+// was (its caches of what was read, rendered and indexed hold what the
+// patch found, as they would after any build).
 func (c *Builder) patch(ctx context.Context, opts Options) (*Report, *builder, error) {
 	prev := c.last
 	if prev == nil || c.changed == nil || c.forceFull || c.makers == nil || c.report == nil {
@@ -341,15 +341,4 @@ func (b *builder) patchKnowledge(ctx context.Context, edits []edit) ([]job, erro
 		}
 	}
 	return jobs, nil
-}
-
-// pageCount is the number of pages among files.
-func pageCount(files map[string][32]byte) int {
-	n := 0
-	for name := range files {
-		if strings.HasSuffix(name, ".html") {
-			n++
-		}
-	}
-	return n
 }
