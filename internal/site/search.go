@@ -116,7 +116,7 @@ func (b *builder) knowledge(ctx context.Context, pageJob func(p, tplName string,
 	files := ix.Files()
 	jobs = slices.Grow(jobs, len(files)+n+2)
 	for _, f := range files {
-		jobs = append(jobs, job{out: searchDir + f.Name, by: "the search index", run: func() ([]byte, error) { return f.Data, nil }})
+		jobs = append(jobs, job{out: searchDir + f.Name, by: "the search index", run: func() ([]byte, error) { return f.Bytes(), nil }})
 		if f.Name != "index.json" {
 			b.namedBySum(searchDir + f.Name)
 		}
