@@ -202,6 +202,7 @@ var blockTags = map[string]bool{
 func scanBody(h string) bodyScan {
 	var s bodyScan
 	var text, block, heading strings.Builder
+	text.Grow(len(h) / 2) // about what is left of a body without its tags
 	var inError, inCode, inHeading bool
 	var lang, headingID string
 	write := func(seg string) {
