@@ -222,7 +222,7 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 	b.mdSettings = markdownSettings(mdOpts, b.siteRoot())
 	if !opts.NoCache {
 		b.cache = buildcache.Open(filepath.Join(opts.Src, ".shiplog", "cache", "entries"))
-		b.spillAt = renderedBudget
+		b.spillAt = renderedBudget(len(log.Entries))
 		if inc != nil {
 			b.spillAt = 0 // the dev server keeps its renders for the next build
 		}
