@@ -8,6 +8,16 @@
 // build unless -warm is given (then the first run fills the cache and
 // the output folder, and only the following runs are profiled).
 //
+// The garbage collector is set as `shiplog build` sets it (-cli-gc).
+// -peak FILE writes the heap profile of the largest heap in use seen by
+// looks every -every, for what a big build holds at its worst:
+//
+//	go run ./bench/profile -src /tmp/m100k -peak /tmp/peak.pprof -every 15s
+//	go tool pprof -sample_index=inuse_space -top /tmp/peak.pprof
+//
+// With -warm the runs after the first find the output up to date (the
+// stamp of the inputs, internal/site/stamp.go) unless a file changes.
+//
 // With -edit, it profiles the dev server's rebuilds instead: a
 // site.Builder builds the log once, then each run adds a paragraph with
 // a new word at the top of one entry's body (the newest by file name, as
@@ -24,6 +34,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -41,7 +52,22 @@ func main() {
 	warm := flag.Bool("warm", false, "profile no-change rebuilds: build once first and keep the output and the cache")
 	edit := flag.Bool("edit", false, "profile the dev server's rebuilds after a body edit of the newest entry")
 	stats := flag.Bool("stats", false, "with -edit, print each rebuild's phases")
+	peak := flag.String("peak", "", "write a heap profile taken when the heap in use was largest to `FILE` (snapshots every -every)")
+	every := flag.Duration("every", 10*time.Second, "how often -peak looks at the heap")
+	cliGC := flag.Bool("cli-gc", true, "collect garbage as `shiplog build` does (GOGC 200, 900 MiB soft limit) unless GOGC/GOMEMLIMIT are set")
 	flag.Parse()
+	if *cliGC {
+		if os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(200)
+		}
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(900 << 20)
+		}
+	}
+	if *peak != "" {
+		stop := watchPeak(*peak, *every)
+		defer stop()
+	}
 	if *src == "" {
 		flag.Usage()
 		os.Exit(2)
@@ -97,6 +123,43 @@ func main() {
 		}
 		f.Close()
 	}
+}
+
+// watchPeak looks at the heap every interval and, whenever more of it
+// is in use than at any look before, writes a heap profile to file. The
+// returned func stops it and reports the peak.
+func watchPeak(file string, every time.Duration) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var most uint64
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprintf(os.Stderr, "peak heap in use at a look: %.1f MiB (profile in %s)\n", float64(most)/(1<<20), file)
+				return
+			case <-tick.C:
+			}
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse <= most {
+				continue
+			}
+			most = m.HeapInuse
+			f, err := os.Create(file)
+			if err != nil {
+				fatal(err)
+			}
+			if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+				fatal(err)
+			}
+			f.Close()
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 func fatal(err error) {

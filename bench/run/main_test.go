@@ -28,6 +28,7 @@ func TestHarness(t *testing.T) {
 		"| 20 | floor (load + Markdown + highlight, in memory) |",
 		"| 20 | shiplog, cold |",
 		"| 20 | shiplog, no-change rebuild |",
+		"| 20 | shiplog, rebuild after one edit |",
 		"× faster than cold |",
 		"| 20 | Hugo, cold | — |",
 		"Load average",

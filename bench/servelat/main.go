@@ -9,16 +9,24 @@
 // -runs times, appends a paragraph with a new marker word to the entry's
 // body and times:
 //
-//	event  the save → the server-sent event announcing the new build
-//	page   the save → an HTTP GET of the page returning the marker
-//	browser the save → the open page's reload finishing (DOMContentLoaded)
-//	        with the marker in its text, without anyone touching it
+//	event   the save → the server-sent event announcing the build that
+//	        changed the entry's page
+//	page    the save → an HTTP GET of the page returning the marker
+//	browser the save → the open page having the marker in its DOM, put
+//	        there by the live-reload script without anyone touching the
+//	        page: by an update in place, or by a reload (then counted from
+//	        its DOMContentLoaded, the parsed page)
+//	frame   the save → the first frame the browser drew after that
 //
 // and the build time the server printed ("rebuilt in …") and the CPU
-// time the server process used for the save (from /proc, so Linux). Saves are
-// -gap apart, so each is its own burst. At the end the entry is restored
-// byte for byte. Without Chromium (-browser=false) only the first two are
-// measured.
+// time the server process used for the save (from /proc, so Linux). The
+// browser's times are taken in the page (a MutationObserver and
+// requestAnimationFrame, on the page's clock, which is the machine's
+// wall clock), so polling the page from here adds nothing to them; each
+// save says whether the page was updated in place or reloaded (a new
+// document). Saves are -gap apart, so each is its own burst. At the end
+// the entry is restored byte for byte. Without Chromium (-browser=false)
+// only the first two are measured.
 package main
 
 import (
@@ -65,7 +73,9 @@ func fatal(err error) {
 }
 
 type sample struct {
-	event, page, browser, build, cpu time.Duration
+	event, page, browser, frame, build, cpu time.Duration
+	reloaded                                bool
+	events, builds                          int // events and builds seen for the save
 }
 
 // cpuTime is the user and system time the process pid has used, from
@@ -199,24 +209,20 @@ func run(src, entry, bin string, runs int, gap time.Duration, withBrowser bool) 
 	if ev.Focus == "" {
 		return fmt.Errorf("the event after saving %s names no entry page: %+v", entry, ev)
 	}
-	pageURL := base + ev.Focus
+	focus := ev.Focus
+	pageURL := base + focus
 	fmt.Printf("entry: %s → %s\n", entry, ev.Focus)
 
 	var ctx context.Context
-	loads := make(chan time.Time, 100)
 	if withBrowser {
 		var cancel func()
 		ctx, cancel = newBrowser()
 		defer cancel()
+		if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: pageWatch}); err != nil {
+			return err
+		}
 		if err := chromedp.Do(ctx, chromedp.Navigate(pageURL)); err != nil {
 			return fmt.Errorf("open %s: %w", pageURL, err)
-		}
-		if err := chromedp.Listen(ctx, func(ev any) {
-			if _, ok := ev.(*page.EventDomContentEventFired); ok {
-				loads <- time.Now()
-			}
-		}); err != nil {
-			return err
 		}
 		time.Sleep(time.Second) // the page connects to the event stream
 	}
@@ -224,7 +230,13 @@ func run(src, entry, bin string, runs int, gap time.Duration, withBrowser bool) 
 	var samples []sample
 	for i := 0; i < runs; i++ {
 		time.Sleep(gap)
-		drain(loads)
+		drainBuilds(builds)
+		var doc float64
+		if withBrowser {
+			if doc, err = chromedp.Run(ctx, chromedp.Evaluate[float64](`performance.timeOrigin`)); err != nil {
+				return err
+			}
+		}
 		cpu0 := cpuTime(srv.Process.Pid)
 		marker, err := save()
 		t0 := time.Now()
@@ -232,8 +244,16 @@ func run(src, entry, bin string, runs int, gap time.Duration, withBrowser bool) 
 			return err
 		}
 		var s sample
-		if _, err := waitEvent(events); err != nil {
-			return err
+		for {
+			ev, err := waitEvent(events)
+			if err != nil {
+				return err
+			}
+			s.events++
+			// Only a build that changed the page can be the save's.
+			if ev.All || slices.Contains(ev.Changed, focus) {
+				break
+			}
 		}
 		s.event = time.Since(t0)
 		for {
@@ -250,28 +270,93 @@ func run(src, entry, bin string, runs int, gap time.Duration, withBrowser bool) 
 			}
 		}
 		if withBrowser {
-			for s.browser == 0 {
-				select {
-				case at := <-loads:
-					has, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.innerText.includes(`+quote(marker)+`)`))
-					if err == nil && has {
-						s.browser = at.Sub(t0)
-					}
-				case <-time.After(time.Minute):
-					return fmt.Errorf("the browser never showed %s", marker)
-				}
+			seen, err := waitBrowser(ctx, strings.TrimPrefix(marker, "servelatmarker"))
+			if err != nil {
+				return err
 			}
+			s.browser, s.frame = seen.Dom.Sub(t0), seen.Frame.Sub(t0)
+			s.reloaded = seen.Doc != doc
 		}
+		// The build the server printed last is the save's: one that
+		// came first found the entry unchanged (it saw the truncate of
+		// the write, say).
 		select {
 		case s.build = <-builds:
+			s.builds++
 		case <-time.After(10 * time.Second):
+		}
+		for more := true; more; {
+			select {
+			case s.build = <-builds:
+				s.builds++
+			default:
+				more = false
+			}
 		}
 		s.cpu = cpuTime(srv.Process.Pid) - cpu0
 		samples = append(samples, s)
-		fmt.Printf("save %2d: event %6s  page %6s  browser %6s  build %6s  server CPU %6s\n", i+1, ms(s.event), ms(s.page), ms(s.browser), ms(s.build), ms(s.cpu))
+		how := ""
+		if withBrowser {
+			how = map[bool]string{false: "in place", true: "reloaded"}[s.reloaded]
+		}
+		fmt.Printf("save %2d: event %6s  page %6s  browser %6s  frame %6s  build %6s  server CPU %6s  %s (%d events, %d builds)\n", i+1, ms(s.event), ms(s.page), ms(s.browser), ms(s.frame), ms(s.build), ms(s.cpu), how, s.events, s.builds)
 	}
 	report(samples, withBrowser)
 	return nil
+}
+
+// pageWatch runs in every document the browser opens, before the page's
+// own scripts: it notes when a marker first appears in the page's DOM
+// once the page is parsed (so a reload counts from DOMContentLoaded), and
+// when the first frame after that was drawn (a task queued from the
+// frame's requestAnimationFrame runs after the frame's style, layout and
+// paint). Times are the page's clock as milliseconds since 1970.
+const pageWatch = `(() => {
+  if (window.__servelat) return;
+  const seen = window.__servelat = {};
+  const now = () => performance.timeOrigin + performance.now();
+  const scan = () => {
+    if (document.readyState === "loading" || !document.body) return;
+    const m = /servelatmarker(\d+)/.exec(document.body.textContent);
+    if (!m || seen[m[1]]) return;
+    const s = seen[m[1]] = {dom: now(), doc: performance.timeOrigin};
+    requestAnimationFrame(() => setTimeout(() => { s.frame = now(); }));
+  };
+  new MutationObserver(scan).observe(document, {childList: true, subtree: true, characterData: true});
+  document.addEventListener("DOMContentLoaded", scan);
+  scan();
+})()`
+
+// seen is what pageWatch noted for one marker.
+type seen struct {
+	Dom, Frame time.Time
+	Doc        float64 // the document's performance.timeOrigin: a reload makes a new one
+}
+
+// waitBrowser waits for the open page to have shown marker n, through a
+// reload if there is one, and returns what pageWatch noted.
+func waitBrowser(ctx context.Context, n string) (seen, error) {
+	js := `new Promise(done => {
+  const look = () => {
+    const s = window.__servelat && window.__servelat[` + quote(n) + `];
+    if (s && s.frame) done(s); else setTimeout(look, 10);
+  };
+  look();
+})`
+	deadline := time.Now().Add(time.Minute)
+	for {
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ Dom, Frame, Doc float64 }](js, chromedp.EvalAwaitPromise))
+		if err == nil {
+			at := func(ms float64) time.Time { return time.UnixMicro(int64(ms * 1000)) }
+			return seen{Dom: at(got.Dom), Frame: at(got.Frame), Doc: got.Doc}, nil
+		}
+		// A reload destroyed the context the promise ran in: ask the
+		// new page.
+		if time.Now().After(deadline) {
+			return seen{}, fmt.Errorf("the browser never showed marker %s: %v", n, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func report(samples []sample, withBrowser bool) {
@@ -293,9 +378,12 @@ func report(samples []sample, withBrowser bool) {
 		{"save → event", func(s sample) time.Duration { return s.event }},
 		{"save → page over HTTP", func(s sample) time.Duration { return s.page }},
 		{"save → browser shows it", func(s sample) time.Duration { return s.browser }},
+		{"save → next frame drawn", func(s sample) time.Duration { return s.frame }},
 	} {
-		if c.name == "save → browser shows it" && !withBrowser {
-			continue
+		if strings.HasPrefix(c.name, "save → browser") || strings.HasPrefix(c.name, "save → next frame") {
+			if !withBrowser {
+				continue
+			}
 		}
 		med, p90, lo, hi := col(c.f)
 		fmt.Printf("| %s | %s | %s | %s | %s |\n", c.name, ms(med), ms(p90), ms(lo), ms(hi))
@@ -306,7 +394,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float
 
 func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
-func drain(c chan time.Time) {
+func drainBuilds(c chan time.Duration) {
 	for {
 		select {
 		case <-c:
@@ -327,9 +415,11 @@ func get(u string) (string, error) {
 }
 
 type event struct {
-	Gen     int    `json:"gen"`
-	Failure string `json:"failure"`
-	Focus   string `json:"focus"`
+	Gen     int      `json:"gen"`
+	Failure string   `json:"failure"`
+	Focus   string   `json:"focus"`
+	Changed []string `json:"changed"`
+	All     bool     `json:"all"`
 }
 
 func readEvents(r io.Reader, out chan<- event) {

@@ -310,8 +310,8 @@ func assemble(all []*Entry, opts Options) (*Log, diag.List) {
 			log.Drafts++
 		case !opts.Now.IsZero() && e.Date.After(opts.Now):
 			log.Future++
-			if log.Due.IsZero() || e.Date.Before(log.Due) {
-				log.Due = e.Date
+			if log.NextFuture.IsZero() || e.Date.Before(log.NextFuture) {
+				log.NextFuture = e.Date
 			}
 		default:
 			log.Entries = append(log.Entries, e)

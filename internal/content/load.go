@@ -58,13 +58,15 @@ const (
 
 // Log is a loaded engineering log.
 type Log struct {
-	Entries  []*Entry  // newest first; ties broken by path so order is stable
-	Home     []byte    // home.md, or nil
-	Future   int       // entries left out because they are dated after Options.Now
-	Due      time.Time // the date of the first of those to come; zero when none
-	Drafts   int       // entries left out because they are drafts
-	Tags     []*Term   // sorted by slug; "Go" and "go" are one term
-	Projects []*Term   // sorted by slug
+	Entries []*Entry // newest first; ties broken by path so order is stable
+	Home    []byte   // home.md, or nil
+	Future  int      // entries left out because they are dated after Options.Now
+	// NextFuture is the earliest date of those entries: a build at or
+	// after it would show more. Zero when none was left out.
+	NextFuture time.Time
+	Drafts     int     // entries left out because they are drafts
+	Tags       []*Term // sorted by slug; "Go" and "go" are one term
+	Projects   []*Term // sorted by slug
 }
 
 // Term is a tag or a project and the entries that carry it, newest first.

@@ -194,8 +194,8 @@ func TestLoadDraftsAndFuture(t *testing.T) {
 		if tt.later > 0 {
 			due = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 		}
-		if !log.Due.Equal(due) {
-			t.Errorf("Load(%+v).Due = %v, want %v", tt.opts, log.Due, due)
+		if !log.NextFuture.Equal(due) {
+			t.Errorf("Load(%+v).NextFuture = %v, want %v", tt.opts, log.NextFuture, due)
 		}
 		for _, term := range append(log.Tags, log.Projects...) {
 			if term.Slug == "secret" && !tt.opts.Drafts {

@@ -12,7 +12,6 @@
 package markdown
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	stdhtml "html"
@@ -229,7 +228,7 @@ func countWords(src []byte) int {
 // "AT&amp;T" reads "AT&T" (and is escaped once, by whoever prints it).
 func plainText(n ast.Node, src []byte) string {
 	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
+	w := bufWriter{&buf}
 	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -266,6 +265,14 @@ func plainText(n ast.Node, src []byte) string {
 		}
 		return ast.WalkContinue, nil
 	})
-	w.Flush()
 	return stdhtml.UnescapeString(buf.String())
 }
+
+// bufWriter is a bytes.Buffer as the util.BufWriter goldmark's writers
+// want, without a bufio.Writer's 4 KB buffer in front of it (plainText
+// runs for every heading and paragraph it reads).
+type bufWriter struct{ *bytes.Buffer }
+
+func (bufWriter) Available() int { return 0 }
+func (bufWriter) Buffered() int  { return 0 }
+func (bufWriter) Flush() error   { return nil }

@@ -80,7 +80,18 @@ func TermsOf(d Doc) DocTerms { return DocTerms{docTerms(d)} }
 // File is one file of the index, named relative to the index folder.
 type File struct {
 	Name string
-	Data []byte
+	Data []byte // nil when make makes it
+	make func() []byte
+}
+
+// Bytes returns the file's content. The shards of an index made by Build
+// are encoded again when asked for rather than kept: at 100,000 entries
+// they are over 100 MB, and a build writes each once.
+func (f File) Bytes() []byte {
+	if f.Data == nil && f.make != nil {
+		return f.make()
+	}
+	return f.Data
 }
 
 // Index is a built index.
@@ -318,26 +329,38 @@ func (ix *Index) Files() []File {
 		first, last := terms[lo].term, terms[hi-1].term
 		sh := kept[first]
 		if sh == nil || sh.stale || sh.count != hi-lo || sh.last != last {
-			cur := shard{Terms: make([]string, 0, hi-lo), Postings: make([]string, 0, hi-lo)}
-			for _, p := range terms[lo:hi] {
-				text = appendText(text[:0], p.buf)
-				cur.Terms = append(cur.Terms, p.term)
-				cur.Postings = append(cur.Postings, string(text))
-			}
-			data := encodeJSON(cur)
+			var data []byte
+			data, text = encodeShard(terms[lo:hi], text)
 			sum := sha256.Sum256(data)
 			sh = &shardFile{first: first, last: last, count: hi - lo, name: fmt.Sprintf("s/%x.json", sum[:6]), data: data}
 		}
 		shards = append(shards, sh)
 		m.First = append(m.First, sh.first)
 		m.Shards = append(m.Shards, sh.name)
-		files = append(files, File{Name: sh.name, Data: sh.data})
+		f := File{Name: sh.name, Data: sh.data}
+		if ix.kept == nil { // made by Build: encode it again when written
+			span := terms[lo:hi]
+			f.Data, f.make = nil, func() []byte { data, _ := encodeShard(span, nil); return data }
+		}
+		files = append(files, f)
 	}
 	if ix.kept != nil {
 		ix.shards = shards
 	}
 	files[0] = File{Name: "index.json", Data: encodeJSON(m)}
 	return files
+}
+
+// encodeShard returns the JSON of the shard of terms, using text as
+// scratch space (returned, grown).
+func encodeShard(terms []*postings, text []byte) (data, scratch []byte) {
+	cur := shard{Terms: make([]string, 0, len(terms)), Postings: make([]string, 0, len(terms))}
+	for _, p := range terms {
+		text = appendText(text[:0], p.buf)
+		cur.Terms = append(cur.Terms, p.term)
+		cur.Postings = append(cur.Postings, string(text))
+	}
+	return encodeJSON(cur), text
 }
 
 // shardFile is a shard as Files last wrote it: terms[first…last], count

@@ -44,9 +44,9 @@ func randomDoc(r *rand.Rand, i int) Doc {
 func filesOf(files []File) (map[string][]byte, []byte) {
 	m := map[string][]byte{}
 	for _, f := range files {
-		m[f.Name] = f.Data
+		m[f.Name] = f.Bytes()
 	}
-	return m, files[0].Data
+	return m, files[0].Bytes()
 }
 
 // TestUpdateMatchesBuild edits a set of documents in every way the dev
@@ -210,13 +210,13 @@ func TestShardSizes(t *testing.T) {
 	files := ix.Files()
 	total := 0
 	for _, f := range files[1:] {
-		total += len(f.Data)
+		total += len(f.Bytes())
 		var sh shard
-		if err := json.Unmarshal(f.Data, &sh); err != nil {
+		if err := json.Unmarshal(f.Bytes(), &sh); err != nil {
 			t.Fatal(err)
 		}
-		if len(f.Data) > 4*size+64 && len(sh.Terms) > 1 {
-			t.Errorf("%s: %d bytes in %d terms, more than four times %d", f.Name, len(f.Data), len(sh.Terms), size)
+		if len(f.Bytes()) > 4*size+64 && len(sh.Terms) > 1 {
+			t.Errorf("%s: %d bytes in %d terms, more than four times %d", f.Name, len(f.Bytes()), len(sh.Terms), size)
 		}
 	}
 	avg := total / (len(files) - 1)

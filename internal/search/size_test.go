@@ -56,12 +56,12 @@ func TestQueryLoadsLittle(t *testing.T) {
 	}
 	files := ix.Files()
 	var m manifest
-	if err := json.Unmarshal(files[0].Data, &m); err != nil {
+	if err := json.Unmarshal(files[0].Bytes(), &m); err != nil {
 		t.Fatal(err)
 	}
 	size := map[string]int{}
 	for _, f := range files[1:] {
-		size[f.Name] = len(f.Data)
+		size[f.Name] = len(f.Bytes())
 	}
 	shardOf := func(term string) string { // search.js's Index.shardOf
 		lo, hi, at := 0, len(m.First)-1, 0
@@ -80,11 +80,11 @@ func TestQueryLoadsLittle(t *testing.T) {
 		for _, term := range Terms(q) {
 			loads[shardOf(term)] = true
 		}
-		bytes := len(files[0].Data)
+		bytes := len(files[0].Bytes())
 		for s := range loads {
 			bytes += size[s]
 		}
-		t.Logf("%-14q %d shards, %6d bytes with the manifest (%d bytes)", q, len(loads), bytes, len(files[0].Data))
+		t.Logf("%-14q %d shards, %6d bytes with the manifest (%d bytes)", q, len(loads), bytes, len(files[0].Bytes()))
 		if bytes > 100<<10 {
 			t.Errorf("query %q reads %d bytes of index (%d shards and the manifest), want at most 100 KB", q, bytes, len(loads))
 		}

@@ -24,11 +24,16 @@ import (
 //
 //	data: {"gen":6,"failure":"log/x.md:3:7: error: …"}
 //
-// A page reloads (keeping its scroll position) when it, or a file it
-// uses, changed; swaps its stylesheets in place when only they changed;
-// goes to focus, the entry just saved, when it is elsewhere; and shows
-// or clears the failure overlay. A page that missed events (it connected
-// late, or the server restarted) compares its ETag with a HEAD request.
+// A page that changed fetches its new version and swaps the new <main>
+// and head metadata in, without a navigation, when everything else (the
+// scripts, stylesheets, header, footer) is as it was served before;
+// otherwise, or when a file it loads (an image, a script) changed, it
+// reloads, keeping its scroll position. It swaps its stylesheets in place
+// when only they changed; goes to focus, the entry just saved, when it is
+// elsewhere; and shows or clears the failure overlay. A page that missed
+// events (it connected late, or the server restarted) compares its ETag
+// with a HEAD request. The script reads the generation and ETag of a page
+// from the tag inject adds, in the pages it fetches too.
 
 const (
 	livePrefix = "/_shiplog/"

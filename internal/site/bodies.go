@@ -8,6 +8,12 @@ package site
 // the rest are in the cache of rendered entries anyway, and are read
 // back, one page at a time, by whatever shows them. Smaller logs stay
 // entirely in memory, as before.
+//
+// What else a build holds grows with the log (each entry's front matter,
+// view, search terms and pages planned: a few KB each), so past
+// 10,000 entries the budget for rendered bodies shrinks by 2 KiB per
+// entry, down to 32 MiB: at 100,000 entries nearly every body is in the
+// cache anyway, and memory is better left to the rest.
 
 import (
 	"cmp"
@@ -19,14 +25,23 @@ import (
 )
 
 const (
-	keepSources  = 128 << 20
-	keepRendered = 192 << 20
+	keepSources     = 128 << 20
+	keepRendered    = 192 << 20
+	keepRenderedMin = 32 << 20
+	shrinkFrom      = 10000   // entries
+	shrinkBy        = 2 << 10 // bytes of budget per entry past shrinkFrom
 )
 
 // budgets returns the bytes of sources and of rendered bodies a build
-// keeps in memory (tests make them small).
-func (o Options) budgets() (sources, rendered int64) {
-	return cmp.Or(o.keepSources, keepSources), cmp.Or(o.keepRendered, keepRendered)
+// keeps in memory (tests make them small); rendered, for a log of
+// entries (see above).
+func (o Options) budgets() (sources int64, rendered func(entries int) int64) {
+	return cmp.Or(o.keepSources, keepSources), func(entries int) int64 {
+		if o.keepRendered != 0 {
+			return o.keepRendered
+		}
+		return max(keepRendered-int64(max(entries-shrinkFrom, 0))*shrinkBy, keepRenderedMin)
+	}
 }
 
 // bodyOf returns e's rendered body.

@@ -23,11 +23,12 @@ See [the queue](2026-03-10-queue.md), ![the flame](flame.png) and [a page](../no
 What this reinforced: ask the site.
 `
 
-// cold builds src afresh, without the cache, into a new folder.
-func cold(t *testing.T, src string) map[string]string {
+// cold builds src afresh, without the cache, into a new folder (with
+// tweaks to the options, when given).
+func cold(t *testing.T, src string, tweak ...func(*Options)) map[string]string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "cold")
-	mustBuild(t, src, out, func(o *Options) { o.NoCache = true })
+	mustBuild(t, src, out, append(tweak, func(o *Options) { o.NoCache = true })...)
 	return tree(t, out)
 }
 

@@ -47,9 +47,17 @@ type outFile struct {
 type manifest struct {
 	marker string // markerID of the folder when the manifest was saved
 	files  map[string]outFile
+
+	// The build that wrote it (stamp.go): the stamp of its inputs (zero
+	// when they could not be trusted), the times between which a build
+	// shows the same entries (Unix nanoseconds, from ≤ now < until; 0
+	// for no bound) and its report.
+	inputs      buildcache.Key
+	from, until int64
+	report      []byte
 }
 
-const manifestFormat = "output manifest 1"
+const manifestFormat = "output manifest 2"
 
 func manifestKey(out string) buildcache.Key {
 	abs, err := filepath.Abs(out)
@@ -72,6 +80,10 @@ func markerID(out string) string {
 func encodeManifest(m *manifest) []byte {
 	e := &encoder{}
 	e.str(m.marker)
+	e.bytes(m.inputs[:])
+	e.buf = binary.AppendVarint(e.buf, m.from)
+	e.buf = binary.AppendVarint(e.buf, m.until)
+	e.bytes(m.report)
 	e.int(len(m.files))
 	paths := make([]string, 0, len(m.files))
 	for p := range m.files {
@@ -91,6 +103,20 @@ func encodeManifest(m *manifest) []byte {
 func decodeManifest(data []byte) (*manifest, error) {
 	d := &decoder{buf: data}
 	m := &manifest{marker: d.str()}
+	inputs := d.bytes()
+	if d.err != nil || len(inputs) != len(m.inputs) {
+		return nil, errCorrupt
+	}
+	copy(m.inputs[:], inputs)
+	for _, t := range []*int64{&m.from, &m.until} {
+		v, w := binary.Varint(d.buf)
+		if w <= 0 {
+			return nil, errCorrupt
+		}
+		d.buf = d.buf[w:]
+		*t = v
+	}
+	m.report = d.bytes()
 	n := d.int()
 	if n < 0 || n > len(data) {
 		return nil, errCorrupt
@@ -271,10 +297,12 @@ func (s *stage) apply() (leftover, err error) {
 	return nil, nil
 }
 
-// saveManifest records what the output folder now holds.
-func (s *stage) saveManifest() {
+// saveManifest records what the output folder now holds and, for
+// stamp.go, the stamp of the inputs it was built from, when it holds and
+// the build's report.
+func (s *stage) saveManifest(inputs buildcache.Key, from, until int64, report []byte) {
 	if s.manifests == nil {
 		return
 	}
-	s.manifests.Put(manifestKey(s.out), encodeManifest(&manifest{marker: markerID(s.out), files: s.next}))
+	s.manifests.Put(manifestKey(s.out), encodeManifest(&manifest{marker: markerID(s.out), files: s.next, inputs: inputs, from: from, until: until, report: report}))
 }

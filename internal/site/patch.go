@@ -79,7 +79,7 @@ func (c *Builder) patch(ctx context.Context, opts Options) (*Report, *builder, e
 	start := time.Now()
 	sw := newStopwatch(opts.Stats)
 	sw.phase("load")
-	if !opts.Now.IsZero() && ((prev.log.Future > 0 && !prev.log.Due.After(opts.Now)) ||
+	if !opts.Now.IsZero() && ((prev.log.Future > 0 && !prev.log.NextFuture.After(opts.Now)) ||
 		(len(prev.log.Entries) > 0 && prev.log.Entries[0].Date.After(opts.Now))) {
 		return nil, nil, errDeclined // an entry came due, or the clock went back
 	}
@@ -333,7 +333,7 @@ func (b *builder) patchKnowledge(ctx context.Context, edits []edit) ([]job, erro
 				continue // named by its content: the last build's
 			}
 		}
-		jobs = append(jobs, job{out: name, by: "the search index", run: func() ([]byte, error) { return f.Data, nil }})
+		jobs = append(jobs, job{out: name, by: "the search index", run: func() ([]byte, error) { return f.Bytes(), nil }})
 	}
 	for _, name := range prev.shards {
 		if !shards[name] {

@@ -109,7 +109,7 @@ func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 	files := ix.Files()
 	jobs = slices.Grow(jobs, len(files)+n+2)
 	for _, f := range files {
-		jobs = append(jobs, job{out: searchDir + f.Name, by: "the search index", run: func() ([]byte, error) { return f.Data, nil }})
+		jobs = append(jobs, job{out: searchDir + f.Name, by: "the search index", run: func() ([]byte, error) { return f.Bytes(), nil }})
 		if f.Name != "index.json" {
 			b.namedBySum(searchDir + f.Name)
 			if b.owner != nil {
@@ -224,6 +224,7 @@ var blockTags = map[string]bool{
 func scanBody(h string) bodyScan {
 	var s bodyScan
 	var text, block, heading strings.Builder
+	text.Grow(len(h) / 2) // about what is left of a body without its tags
 	var inError, inCode, inHeading bool
 	var lang, headingID string
 	write := func(seg string) {

@@ -52,6 +52,13 @@ type Options struct {
 	sitemapMaxURLs int // URLs per sitemap file; 0 is the protocol's 50,000 (tests make it small)
 
 	keepSources, keepRendered int64 // bytes of bodies kept in memory; 0 is the default (bodies.go)
+
+	// The stamp of the inputs (stamp.go): noStamp neither checks nor
+	// keeps one; stampRace is how fresh a file may be and still be
+	// trusted, 0 for the default and < 0 for any age (tests, whose
+	// files are all fresh).
+	noStamp   bool
+	stampRace time.Duration
 }
 
 // Report sums up a build.
@@ -69,6 +76,10 @@ type Report struct {
 	TickerTerms []ticker.Term
 	Stats       *Stats      // with Options.Stats
 	Images      ImageReport // what the image work did
+	// UpToDate says the output already held this build: no input had
+	// changed since the build that made it (stamp.go), whose counts and
+	// warnings the report repeats.
+	UpToDate bool
 }
 
 // Warnings returns the number of warnings.
@@ -79,7 +90,11 @@ func (r *Report) Warnings() int {
 
 // Summary is the one line printed after a build.
 func (r *Report) Summary() string {
-	s := fmt.Sprintf("built %d %s, %d pages, %d %s in %s → %s",
+	verb := "built"
+	if r.UpToDate {
+		verb = "up to date:"
+	}
+	s := fmt.Sprintf("%s %d %s, %d pages, %d %s in %s → %s", verb,
 		r.Entries, plural(r.Entries, "entry", "entries"), r.Pages,
 		r.Warnings(), plural(r.Warnings(), "warning", "warnings"),
 		r.Elapsed.Round(time.Millisecond), r.Out)
@@ -118,7 +133,7 @@ func Build(ctx context.Context, opts Options) (*Report, error) {
 func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *builder, error) {
 	start := time.Now()
 	sw := newStopwatch(opts.Stats)
-	sw.phase("load")
+	sw.phase("inputs")
 	if opts.Out == "" {
 		opts.Out = filepath.Join(opts.Src, "public")
 	}
@@ -129,13 +144,30 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 	}
 
 	cfg, problems := config.Load(opts.Src)
-	rep.Problems.Add(problems...)
-	if err := rep.Problems.Err(); err != nil {
+	if err := problems.Err(); err != nil {
+		rep.Problems.Add(problems...)
 		return fail(err)
 	}
 	if err := checkOut(opts.Src, opts.Out); inc == nil && err != nil {
+		rep.Problems.Add(problems...)
 		return fail(err)
 	}
+	var stamp buildcache.Key // of the inputs, for the next build (stamp.go)
+	if inc == nil && !opts.NoCache && !opts.noStamp {
+		stamp = takeStamp(opts, cfg.Location)
+		if upToDate(outputManifests(opts.Src), opts.Out, stamp, opts.Now, rep) {
+			rep.Stats = sw.finish(nil)
+			if rep.Stats != nil {
+				rep.Stats.UpToDate = true
+				rep.Stats.Unchanged, rep.Stats.Skipped = rep.Files, rep.Files
+			}
+			rep.UpToDate = true
+			rep.Elapsed = time.Since(start)
+			return rep, nil, nil
+		}
+	}
+	sw.phase("load")
+	rep.Problems.Add(problems...)
 	root, err := os.OpenRoot(opts.Src)
 	if err != nil {
 		return fail(err)
@@ -190,7 +222,7 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 	b.mdSettings = markdownSettings(mdOpts, b.siteRoot())
 	if !opts.NoCache {
 		b.cache = buildcache.Open(filepath.Join(opts.Src, ".shiplog", "cache", "entries"))
-		b.spillAt = renderedBudget
+		b.spillAt = renderedBudget(len(log.Entries))
 		if inc != nil {
 			b.spillAt = 0 // the dev server keeps its renders for the next build
 		}
@@ -241,7 +273,7 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 		return fail(err)
 	}
 	if b.cache != nil && inc == nil { // the dev server keeps its own generations
-		st.remember(buildcache.Open(filepath.Join(opts.Src, ".shiplog", "cache", "outputs")))
+		st.remember(outputManifests(opts.Src))
 	}
 	swapped := false
 	defer func() {
@@ -266,7 +298,18 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 		return fail(err)
 	}
 	swapped = true
-	st.saveManifest()
+	rep.Entries = len(log.Entries)
+	rep.Pages, rep.Files = b.nPages, b.nFiles
+	var from, until int64 // when a build shows these entries: from the newest one's date until the next one is due
+	if !opts.Now.IsZero() {
+		if len(log.Entries) > 0 {
+			from = log.Entries[0].Date.UnixNano()
+		}
+		if !log.NextFuture.IsZero() {
+			until = log.NextFuture.UnixNano()
+		}
+	}
+	st.saveManifest(stamp, from, until, encodeReport(rep))
 	b.written, b.unchanged, b.removed, b.skipped = b.nFiles-st.unchanged, st.unchanged, st.removed, st.skipped
 	if inc == nil { // the dev server reuses renders without asking the cache
 		b.cache.Prune() // a cache that cannot be pruned only grows
@@ -275,8 +318,6 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 		// The new site is in place; only the old one could not be removed.
 		rep.Problems.Add(diag.Warnf("", 0, 0, "remove it by hand", "%v", leftover))
 	}
-	rep.Entries = len(log.Entries)
-	rep.Pages, rep.Files = b.nPages, b.nFiles
 	rep.TickerTerms = b.tickerTerms()
 	rep.Stats = sw.finish(b)
 	rep.Elapsed = time.Since(start)

@@ -29,6 +29,10 @@ type Stats struct {
 	Skipped   int              // unchanged files whose pages were not even rendered (their inputs did not change)
 
 	PeakRSS int64 // bytes, the process's high-water mark so far
+
+	// UpToDate says the build did nothing: its inputs were those of the
+	// build that made the output (stamp.go).
+	UpToDate bool
 }
 
 // Phase is one step of a build.
@@ -53,6 +57,9 @@ func (s *Stats) Print(w io.Writer) {
 	fmt.Fprintf(w, "images     %s CPU reading (and scrubbing) images and static files\n", s.Files.Round(time.Millisecond))
 	fmt.Fprintf(w, "cache      %d hits, %d misses, %d written, %d corrupt, %d pruned\n", s.Cache.Hits, s.Cache.Misses, s.Cache.Puts, s.Cache.Corrupt, s.Cache.Pruned)
 	fmt.Fprintf(w, "output     %d written, %d unchanged (%d not rendered), %d removed\n", s.Written, s.Unchanged, s.Skipped, s.Removed)
+	if s.UpToDate {
+		fmt.Fprintf(w, "inputs     unchanged since the build that made the output: nothing loaded\n")
+	}
 	fmt.Fprintf(w, "peak RSS   %s\n", mib(uint64(s.PeakRSS)))
 }
 

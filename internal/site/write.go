@@ -227,11 +227,12 @@ func (b *builder) pageJob(p, tplName string, data any) job {
 		if f, ok := d.(func() any); ok {
 			d = f()
 		}
-		var buf bytes.Buffer
-		if err := b.tpl.Execute(&buf, tplName, d); err != nil {
+		buf := getPageBuf()
+		defer putPageBuf(buf)
+		if err := b.tpl.Execute(buf, tplName, d); err != nil {
 			return nil, err
 		}
-		return buf.Bytes(), nil
+		return bytes.Clone(buf.Bytes()), nil
 	}}
 }
 
@@ -467,8 +468,45 @@ func streamView(v *render.Entry) *render.Entry {
 }
 
 func prefixIDs(html, prefix string) string {
-	html = strings.ReplaceAll(html, ` id="`, ` id="`+prefix)
-	return strings.ReplaceAll(html, ` href="#`, ` href="#`+prefix)
+	const id, href = ` id="`, ` href="#`
+	n := strings.Count(html, id) + strings.Count(html, href)
+	if n == 0 {
+		return html
+	}
+	// One copy, of the right size, instead of one per pattern, each
+	// grown as it goes: stream pages show every body several times.
+	var out strings.Builder
+	out.Grow(len(html) + n*len(prefix))
+	i, j := strings.Index(html, id), strings.Index(html, href)
+	for i >= 0 || j >= 0 {
+		pat, at := id, i
+		if i < 0 || j >= 0 && j < i {
+			pat, at = href, j
+		}
+		out.WriteString(html[:at+len(pat)])
+		out.WriteString(prefix)
+		html = html[at+len(pat):]
+		i, j = strings.Index(html, id), strings.Index(html, href)
+	}
+	out.WriteString(html)
+	return out.String()
+}
+
+// Pages are executed into pooled buffers and copied out at their size:
+// a buffer grown from nothing for each page made about a third of a
+// build's garbage.
+var pageBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getPageBuf() *bytes.Buffer {
+	buf := pageBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	return buf
+}
+
+func putPageBuf(buf *bytes.Buffer) {
+	if buf.Cap() <= 4<<20 { // an odd huge page does not pin its buffer
+		pageBufs.Put(buf)
+	}
 }
 
 // lessonView returns v with a lesson fit for a page that lists many
