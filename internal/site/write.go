@@ -356,35 +356,44 @@ func (b *builder) streamPage(kind string, n int, of []*content.Entry, kinds []re
 // it shows as related.
 func (b *builder) entryPage(i int) (job, []*content.Entry) {
 	entries := b.log.Entries
+	e := entries[i]
+	shown := []*content.Entry{e, nil, nil}
+	if i+1 < len(entries) {
+		shown[1] = entries[i+1]
+	}
+	if i > 0 {
+		shown[2] = entries[i-1]
+	}
+	related := b.relatedOf(e, b.relatedTo)
+	// The page's data is made when the page is: planned with it, the
+	// pages of 100,000 entries held about 200 MB until written.
+	j := b.pageJob(e.URL(), "entry.html", func() any { return b.entryPageData(i, related) })
+	j.by, j.src, j.rank = e.Path, e.Path, rankEntry
+	j.fp = b.pageFP("entry.html", e.URL(), append(shown, related...)...)
+	return j, related
+}
+
+// entryPageData is what the page of the i-th entry shows, with the
+// entries related to it.
+func (b *builder) entryPageData(i int, related []*content.Entry) *render.EntryPage {
+	entries := b.log.Entries
 	e, v := entries[i], b.views[entries[i]]
 	p := &render.EntryPage{
 		Page:  b.page(e.Title, cmp.Or(e.Summary, v.LessonText), e.URL(), "log"),
 		Entry: eager(v),
 	}
-	shown := []*content.Entry{e, nil, nil}
+	if _, ok := b.spilled[e]; ok { // its body is in the cache, not in the view
+		p.Entry.Body = b.bodyOf(e)
+	}
 	if i+1 < len(entries) {
 		p.Prev = &render.Link{Label: entries[i+1].Title, URL: b.views[entries[i+1]].URL}
-		shown[1] = entries[i+1]
 	}
 	if i > 0 {
 		p.Next = &render.Link{Label: entries[i-1].Title, URL: b.views[entries[i-1]].URL}
-		shown[2] = entries[i-1]
 	}
-	related := b.relatedOf(e, b.relatedTo)
 	p.Related = b.viewsOf(related)
 	b.describeEntry(&p.Page, e, v)
-	j := b.pageJob(e.URL(), "entry.html", p)
-	j.by, j.src, j.rank = e.Path, e.Path, rankEntry
-	if _, ok := b.spilled[e]; ok { // the body is read when the page is written
-		run := j.run
-		j.run = func() ([]byte, error) {
-			p.Entry.Body = b.bodyOf(e)
-			defer func() { p.Entry.Body = "" }()
-			return run()
-		}
-	}
-	j.fp = b.pageFP("entry.html", e.URL(), append(shown, related...)...)
-	return j, related
+	return p
 }
 
 // relatedTo returns the entries related to e, from an index of the log
