@@ -24,7 +24,20 @@ const header = "shiplog-errors 1"
 // lines rather than JSON because it is read on every `shiplog seen`, and
 // splitting lines is ten times faster than decoding JSON of the same size.
 func Write(m *Memory) []byte {
+	// Sized up front (at most a byte per field over): grown by doubling,
+	// the 25 MB file of a 100,000-entry log held 60 MB in copies.
+	size := len(header) + 1
+	for _, e := range m.Entries {
+		if len(e.Messages) == 0 {
+			continue
+		}
+		size += 8 + len(e.Path) + len(e.URL) + len(e.Date) + len(e.Kind) + len(e.Title) + len(e.Lesson)
+		for _, msg := range e.Messages {
+			size += 4 + len(msg.Signature) + len(msg.Text)
+		}
+	}
 	var b bytes.Buffer
+	b.Grow(size)
 	b.WriteString(header)
 	b.WriteByte('\n')
 	field := func(s string) {

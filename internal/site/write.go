@@ -228,11 +228,16 @@ func (b *builder) pageJob(p, tplName string, data any) job {
 			d = f()
 		}
 		buf := getPageBuf()
-		defer putPageBuf(buf)
 		if err := b.tpl.Execute(buf, tplName, d); err != nil {
+			putPageBuf(buf)
 			return nil, err
 		}
-		return bytes.Clone(buf.Bytes()), nil
+		if buf.Cap() > maxPooledPage { // a big page (the lessons, the archive of a big log): its buffer is its output
+			return buf.Bytes(), nil
+		}
+		out := bytes.Clone(buf.Bytes())
+		putPageBuf(buf)
+		return out, nil
 	}}
 }
 
@@ -512,8 +517,12 @@ func getPageBuf() *bytes.Buffer {
 	return buf
 }
 
+// maxPooledPage is the largest buffer kept for the next page: an odd
+// huge page does not pin its buffer.
+const maxPooledPage = 4 << 20
+
 func putPageBuf(buf *bytes.Buffer) {
-	if buf.Cap() <= 4<<20 { // an odd huge page does not pin its buffer
+	if buf.Cap() <= maxPooledPage {
 		pageBufs.Put(buf)
 	}
 }
