@@ -34,7 +34,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -57,12 +56,7 @@ func main() {
 	cliGC := flag.Bool("cli-gc", true, "collect garbage as `shiplog build` does (GOGC 200, 900 MiB soft limit) unless GOGC/GOMEMLIMIT are set")
 	flag.Parse()
 	if *cliGC {
-		if os.Getenv("GOGC") == "" {
-			debug.SetGCPercent(200)
-		}
-		if os.Getenv("GOMEMLIMIT") == "" {
-			debug.SetMemoryLimit(900 << 20)
-		}
+		site.TuneGC()
 	}
 	if *peak != "" {
 		stop := watchPeak(*peak, *every)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/shiplog/shiplog/internal/diag"
@@ -42,7 +41,7 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 	if *future {
 		opts.Now = time.Time{}
 	}
-	tuneGC()
+	site.TuneGC()
 	stop := func() {}
 	if isTerminal(e.stderr) && !*quiet {
 		opts.Progress = &site.Progress{}
@@ -55,20 +54,6 @@ func runBuild(ctx context.Context, e *env, args []string) int {
 		rep.Stats.Print(e.stdout)
 	}
 	return rc
-}
-
-// tuneGC trades memory the build does not need for less garbage
-// collection: the heap may grow to three times what is live (Go's
-// default is two), but the collector works harder rather than let it
-// pass 900 MiB, so a log of 100,000 entries stays within 1 GiB. GOGC and
-// GOMEMLIMIT, when set, win.
-func tuneGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(900 << 20)
-	}
 }
 
 // isTerminal reports whether w is a terminal (a character device).
