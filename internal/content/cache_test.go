@@ -30,19 +30,7 @@ tags: [go]
 ---
 b
 `)
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	write := func(name, data string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	root, write := openLog(t, dir)
 	var c Cache
 	check := func(what string, changed ...string) *Log {
 		t.Helper()
@@ -130,17 +118,7 @@ tags: [aws]
 ---
 c
 `)
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	write := func(name, data string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(name)), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	root, write := openLog(t, dir)
 	shape := func(l *Log) string {
 		var s []string
 		for _, e := range l.Entries {
@@ -221,5 +199,26 @@ c
 	}
 	if _, _, ok := c.Reread(root, Options{Location: time.FixedZone("X", 3600)}, "log/2026-03-01-a.md"); ok {
 		t.Error("Reread took other options than the last Load's")
+	}
+}
+
+// openLog opens the log in dir as a Cache reads it (closed when the test
+// ends) and returns a func that writes a file into it, making its folder.
+func openLog(t *testing.T, dir string) (*os.Root, func(name, data string)) {
+	t.Helper()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+	return root, func(name, data string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

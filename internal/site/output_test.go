@@ -65,7 +65,7 @@ func TestRebuildMatchesCold(t *testing.T) {
 		before := stats(t, out)
 		oldTree := tree(t, out)
 		step.change(t)
-		rep, err := build(t, src, out, func(o *Options) { o.Stats = true })
+		rep, err := build(t, src, out, withStats)
 		if err != nil {
 			t.Fatalf("%s: %v", step.name, err)
 		}
