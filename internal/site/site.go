@@ -333,14 +333,16 @@ func (e *StrictError) Error() string {
 
 // builder holds one build's state.
 type builder struct {
-	cfg    config.Config
-	opts   Options
-	root   *os.Root
-	log    *content.Log
-	tpl    *render.Templates
-	files  *theme.Files
-	md     *markdown.Renderer
-	images *images
+	cfg      config.Config
+	rootOnce sync.Once
+	rootPath string // siteRoot's answer, made once
+	opts     Options
+	root     *os.Root
+	log      *content.Log
+	tpl      *render.Templates
+	files    *theme.Files
+	md       *markdown.Renderer
+	images   *images
 
 	incState                     // for the dev server's Builder (incremental.go); zero for Build
 	cache      *buildcache.Cache // rendered Markdown; nil with Options.NoCache
@@ -667,14 +669,24 @@ func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 
 // url prefixes a site path with the site's root path.
 func (b *builder) url(p string) string {
-	return b.siteRoot() + strings.TrimPrefix(p, "/")
+	root := b.siteRoot()
+	if root == "/" && strings.HasPrefix(p, "/") {
+		return p // most sites: nothing to add, nothing to allocate
+	}
+	return root + strings.TrimPrefix(p, "/")
 }
 
+// siteRoot is the path the site is served under, "/" or "/blog/": the
+// path of base_url, worked out once per build (pages ask for it for
+// every link).
 func (b *builder) siteRoot() string {
-	if u, err := url.Parse(b.cfg.BaseURL); err == nil && u.Path != "" {
-		return strings.TrimSuffix(u.Path, "/") + "/"
-	}
-	return "/"
+	b.rootOnce.Do(func() {
+		b.rootPath = "/"
+		if u, err := url.Parse(b.cfg.BaseURL); err == nil && u.Path != "" {
+			b.rootPath = strings.TrimSuffix(u.Path, "/") + "/"
+		}
+	})
+	return b.rootPath
 }
 
 // cssBytes is the stylesheet; its URL carries a hash of its content so
