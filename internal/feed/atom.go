@@ -4,7 +4,7 @@ package feed
 // Content is full HTML (type="html"); the summary is text.
 func Atom(f *Feed, self string) []byte {
 	p := prepare(f)
-	w := newXMLWriter()
+	w := newXMLWriter(p.size())
 	root := []string{"xmlns", "http://www.w3.org/2005/Atom"}
 	if p.Language != "" {
 		root = append(root, "xml:lang", p.Language)

@@ -137,6 +137,16 @@ func prepare(f *Feed) *prepared {
 	return p
 }
 
+// size guesses how many bytes a document of p takes: its items' HTML,
+// a fifth more for escaping, and some for each item's other elements.
+func (p *prepared) size() int {
+	n := 2048
+	for _, it := range p.Items {
+		n += len(it.ContentHTML) + len(it.ContentHTML)/5 + 2*len(it.Summary) + 768
+	}
+	return n
+}
+
 func updatedOf(it Item) time.Time {
 	if it.Updated.IsZero() {
 		return it.Published

@@ -230,7 +230,7 @@ func TestEmpty(t *testing.T) {
 	if a.Updated != "1970-01-01T00:00:00Z" {
 		t.Errorf("empty Atom updated = %q, want the Unix epoch", a.Updated)
 	}
-	if !bytes.Contains(feed.JSON(f, "x"), []byte(`"items": []`)) {
+	if !bytes.Contains(feed.JSON(f, "x"), []byte(`"items":[]`)) {
 		t.Errorf("empty JSON Feed has no items list")
 	}
 	// The Atom feed names an author even with no entries (RFC 4287 4.1.1).

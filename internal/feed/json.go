@@ -80,9 +80,9 @@ func JSON(f *Feed, self string) []byte {
 		jf.Items = append(jf.Items, ji)
 	}
 	var buf bytes.Buffer
+	buf.Grow(p.size())
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(jf); err != nil {
 		// Only strings, slices and structs of them are encoded; this cannot fail.
 		panic("feed: encode JSON Feed: " + err.Error())

@@ -7,7 +7,7 @@ import "html"
 // that is not a permalink, and dates in RFC 1123 with a numeric zone.
 func RSS(f *Feed, self string) []byte {
 	p := prepare(f)
-	w := newXMLWriter()
+	w := newXMLWriter(p.size())
 	w.open("rss", "version", "2.0",
 		"xmlns:atom", "http://www.w3.org/2005/Atom",
 		"xmlns:content", "http://purl.org/rss/1.0/modules/content/",

@@ -14,8 +14,13 @@ type xmlWriter struct {
 	depth int
 }
 
-func newXMLWriter() *xmlWriter {
+// newXMLWriter returns a writer whose buffer is sized for a document
+// holding about size bytes of text: a feed is mostly its items' HTML, and
+// growing a buffer of a few hundred kilobytes step by step costs more
+// than writing it.
+func newXMLWriter(size int) *xmlWriter {
 	w := &xmlWriter{}
+	w.buf.Grow(size)
 	w.buf.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
 	return w
 }
@@ -33,7 +38,7 @@ func (w *xmlWriter) tag(name string, attrs []string) {
 		w.buf.WriteByte(' ')
 		w.buf.WriteString(attrs[i])
 		w.buf.WriteString(`="`)
-		w.buf.WriteString(attrEscape.Replace(attrs[i+1]))
+		attrEscape.WriteString(&w.buf, attrs[i+1])
 		w.buf.WriteByte('"')
 	}
 }
@@ -49,7 +54,14 @@ func (w *xmlWriter) open(name string, attrs ...string) {
 func (w *xmlWriter) close(name string) {
 	w.depth--
 	w.indent()
-	w.buf.WriteString("</" + name + ">\n")
+	w.end(name)
+}
+
+// end writes name's end tag and a newline.
+func (w *xmlWriter) end(name string) {
+	w.buf.WriteString("</")
+	w.buf.WriteString(name)
+	w.buf.WriteString(">\n")
 }
 
 // text writes an element holding text.
@@ -57,8 +69,8 @@ func (w *xmlWriter) text(name, text string, attrs ...string) {
 	w.indent()
 	w.tag(name, attrs)
 	w.buf.WriteByte('>')
-	w.buf.WriteString(textEscape.Replace(text))
-	w.buf.WriteString("</" + name + ">\n")
+	textEscape.WriteString(&w.buf, text)
+	w.end(name)
 }
 
 // empty writes an element with attributes only.
