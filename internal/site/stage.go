@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -106,6 +107,16 @@ func (s *stage) write(rel string, data []byte) error {
 		return err
 	}
 	return os.WriteFile(full, data, 0o644)
+}
+
+// own returns data for store to keep: a pooled page's bytes go back to
+// the pool once written, so a stage that keeps what it is given (the dev
+// server's) gets a copy.
+func (s *stage) own(j job, data []byte) []byte {
+	if j.pooled && s.put != nil {
+		return bytes.Clone(data)
+	}
+	return data
 }
 
 // copyFrom copies a file read through fsys to rel.

@@ -39,6 +39,9 @@ type job struct {
 	// the file without running the job. Zero when unknown: the job runs
 	// and its bytes are compared.
 	fp buildcache.Key
+	// pooled says run returns the bytes of a pooled page buffer: they are
+	// handed back once stored (see pageBufs).
+	pooled bool
 }
 
 const (
@@ -221,7 +224,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 // template tplName from data. data may be a func() any, called only when
 // the page is made.
 func (b *builder) pageJob(p, tplName string, data any) job {
-	return job{out: pageOut(p), by: "the " + tplName + " page", run: func() ([]byte, error) {
+	return job{out: pageOut(p), by: "the " + tplName + " page", pooled: true, run: func() ([]byte, error) {
 		defer b.sw.timeTemplates()()
 		d := data
 		if f, ok := d.(func() any); ok {
@@ -232,12 +235,7 @@ func (b *builder) pageJob(p, tplName string, data any) job {
 			putPageBuf(buf)
 			return nil, err
 		}
-		if buf.Cap() > maxPooledPage { // a big page (the lessons, the archive of a big log): its buffer is its output
-			return buf.Bytes(), nil
-		}
-		out := bytes.Clone(buf.Bytes())
-		putPageBuf(buf)
-		return out, nil
+		return buf.Bytes(), nil
 	}}
 }
 
@@ -506,9 +504,10 @@ func prefixIDs(html, prefix string) string {
 	return out.String()
 }
 
-// Pages are executed into pooled buffers and copied out at their size:
-// a buffer grown from nothing for each page made about a third of a
-// build's garbage.
+// Pages are executed into pooled buffers: a buffer grown from nothing
+// for each page made about a third of a build's garbage. A page job's
+// output is its buffer's bytes (job.pooled): the worker that stores them
+// hands the buffer back, so a page is not copied to be written.
 var pageBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func getPageBuf() *bytes.Buffer {
@@ -524,6 +523,13 @@ const maxPooledPage = 4 << 20
 func putPageBuf(buf *bytes.Buffer) {
 	if buf.Cap() <= maxPooledPage {
 		pageBufs.Put(buf)
+	}
+}
+
+// putPageBytes hands back the buffer whose bytes a page job returned.
+func putPageBytes(data []byte) {
+	if cap(data) <= maxPooledPage {
+		pageBufs.Put(bytes.NewBuffer(data[:0]))
 	}
 }
 
@@ -658,7 +664,10 @@ func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
 				data, err := runJob(j)
 				done()
 				if err == nil {
-					err = st.store(j, data)
+					err = st.store(j, st.own(j, data))
+				}
+				if j.pooled && data != nil {
+					putPageBytes(data)
 				}
 				b.opts.Progress.add(1)
 				if err != nil {
@@ -667,11 +676,15 @@ func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
 			}
 		})
 	}
-	for _, j := range jobs {
+	for i := range jobs {
 		if ctx.Err() != nil {
 			break
 		}
-		ch <- j
+		ch <- jobs[i]
+		// What the job's closure holds (a page's data, a search shard's
+		// postings) can go once the job has run: a big log's jobs would
+		// otherwise keep all of it to the end of the build.
+		jobs[i].run = nil
 	}
 	close(ch)
 	wg.Wait()
