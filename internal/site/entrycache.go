@@ -153,6 +153,14 @@ func (d *decoder) int() int {
 	return int(i)
 }
 
+// renderedHTML returns the body of a value encodeRendered made, without
+// decoding the rest.
+func renderedHTML(data []byte) ([]byte, error) {
+	d := &decoder{buf: data}
+	html := d.bytes()
+	return html, d.err
+}
+
 func encodeRendered(r *markdown.Result, qs []question) []byte {
 	e := &encoder{buf: make([]byte, 0, len(r.HTML)+len(r.LessonHTML)+1024)}
 	e.bytes(r.HTML)
