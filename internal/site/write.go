@@ -39,6 +39,9 @@ type job struct {
 	// the file without running the job. Zero when unknown: the job runs
 	// and its bytes are compared.
 	fp buildcache.Key
+	// early jobs are run before the others: they hold much that the
+	// build can let go once they ran.
+	early bool
 	// pooled says run returns the bytes of a pooled page buffer: they are
 	// handed back once stored (see pageBufs).
 	pooled bool
@@ -201,6 +204,9 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		for i := range known {
 			known[i].fp = group
 		}
+	}
+	for i := range known {
+		known[i].early = true // the search index goes once its files are written
 	}
 	jobs = append(jobs, known...)
 
@@ -676,15 +682,22 @@ func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
 			}
 		})
 	}
-	for i := range jobs {
-		if ctx.Err() != nil {
-			break
+	// The early jobs go first: what they hold (the search index, every
+	// entry's lesson) can then go before the record of the output grows.
+	for _, early := range []bool{true, false} {
+		for i := range jobs {
+			if ctx.Err() != nil {
+				break
+			}
+			if jobs[i].early != early {
+				continue
+			}
+			ch <- jobs[i]
+			// What the job's closure holds (a page's data, a search
+			// shard's postings) can go once the job has run: a big log's
+			// jobs would otherwise keep all of it to the end of the build.
+			jobs[i].run = nil
 		}
-		ch <- jobs[i]
-		// What the job's closure holds (a page's data, a search shard's
-		// postings) can go once the job has run: a big log's jobs would
-		// otherwise keep all of it to the end of the build.
-		jobs[i].run = nil
 	}
 	close(ch)
 	wg.Wait()
