@@ -19,19 +19,43 @@ func (b *builder) entryView(e *content.Entry) *render.Entry {
 		Title:     e.Title,
 		Kind:      e.Kind,
 		KindLabel: kindLabels[e.Kind],
-		KindURL:   b.url("/log/kind/" + e.Kind + "/"),
+		KindURL:   b.termURL("/log/kind/", e.Kind), // kinds are slugs already
 		Date:      e.Date,
 		Updated:   e.Updated,
 		Summary:   e.Summary,
 		Draft:     e.Draft,
 	}
 	if e.Project != "" {
-		v.Project = &render.Link{Label: e.Project, URL: b.url("/projects/" + content.Slugify(e.Project) + "/")}
+		v.Project = &render.Link{Label: e.Project, URL: b.termURL("/projects/", e.Project)}
 	}
-	for _, t := range e.Tags {
-		v.Tags = append(v.Tags, render.Link{Label: t, URL: b.url("/tags/" + content.Slugify(t) + "/")})
+	if len(e.Tags) > 0 {
+		v.Tags = make([]render.Link, len(e.Tags))
+		for i, t := range e.Tags {
+			v.Tags[i] = render.Link{Label: t, URL: b.termURL("/tags/", t)}
+		}
 	}
 	return v
+}
+
+// termURL returns the URL of the page of the tag or project name under
+// prefix. Every entry links its terms, and a log has few: each URL is
+// made once and shared (at 100,000 entries the copies were 17 MB).
+func (b *builder) termURL(prefix, name string) string {
+	k := [2]string{prefix, name}
+	b.termMu.RLock()
+	u, ok := b.termURLs[k]
+	b.termMu.RUnlock()
+	if ok {
+		return u
+	}
+	u = b.url(prefix + content.Slugify(name) + "/")
+	b.termMu.Lock()
+	if b.termURLs == nil {
+		b.termURLs = map[[2]string]string{}
+	}
+	b.termURLs[k] = u
+	b.termMu.Unlock()
+	return u
 }
 
 // siteView is the part every page shares.

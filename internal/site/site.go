@@ -336,6 +336,8 @@ type builder struct {
 	cfg      config.Config
 	rootOnce sync.Once
 	rootPath string // siteRoot's answer, made once
+	termMu   sync.RWMutex
+	termURLs map[[2]string]string // termURL's answers
 	opts     Options
 	root     *os.Root
 	log      *content.Log
