@@ -18,6 +18,13 @@
 // With -warm the runs after the first find the output up to date (the
 // stamp of the inputs, internal/site/stamp.go) unless a file changes.
 //
+// With -touch, it profiles one-off rebuilds after an edit, as bench/run's
+// "rebuild after one edit" row times them: the log is built once, then
+// each run appends a line to the newest entry and builds again (the
+// entry is restored at the end).
+//
+//	go run ./bench/profile -src /tmp/p10k -touch -runs 3 -cpu /tmp/touch.pprof
+//
 // With -edit, it profiles the dev server's rebuilds instead: a
 // site.Builder builds the log once, then each run adds a paragraph with
 // a new word at the top of one entry's body (the newest by file name, as
@@ -51,6 +58,7 @@ func main() {
 	warm := flag.Bool("warm", false, "profile no-change rebuilds: build once first and keep the output and the cache")
 	edit := flag.Bool("edit", false, "profile the dev server's rebuilds after a body edit of the newest entry")
 	stats := flag.Bool("stats", false, "with -edit, print each rebuild's phases")
+	touch := flag.Bool("touch", false, "profile one-off rebuilds after a line is appended to the newest entry")
 	peak := flag.String("peak", "", "write a heap profile taken when the heap in use was largest to `FILE` (snapshots every -every)")
 	every := flag.Duration("every", 10*time.Second, "how often -peak looks at the heap")
 	cliGC := flag.Bool("cli-gc", true, "collect garbage as `shiplog build` does (GOGC 200, 900 MiB soft limit) unless GOGC/GOMEMLIMIT are set")
@@ -75,6 +83,25 @@ func main() {
 	cacheDir := filepath.Join(*src, ".shiplog", "cache")
 	opts := site.Options{Src: *src, Out: *out, Stats: true}
 	ctx := context.Background()
+	before := func(int) {}
+	if *touch {
+		entry, err := newestEntry(*src)
+		if err != nil {
+			fatal(err)
+		}
+		original, err := os.ReadFile(entry)
+		if err != nil {
+			fatal(err)
+		}
+		defer os.WriteFile(entry, original, 0o644)
+		before = func(run int) {
+			text := fmt.Sprintf("%s\nEdited for the profile, run %d.\n", original, run)
+			if err := os.WriteFile(entry, []byte(text), 0o644); err != nil {
+				fatal(err)
+			}
+		}
+		*warm = true
+	}
 	if *warm {
 		if _, err := site.Build(ctx, opts); err != nil {
 			fatal(err)
@@ -95,6 +122,7 @@ func main() {
 			os.RemoveAll(*out)
 			os.RemoveAll(cacheDir)
 		}
+		before(i + 1)
 		start := time.Now()
 		rep, err := site.Build(ctx, opts)
 		if err != nil {
@@ -163,13 +191,7 @@ func fatal(err error) {
 
 // edits profiles runs rebuilds of a site.Builder, each after a body edit.
 func edits(src string, runs int, cpu, mem string, stats bool) error {
-	var entry string
-	err := filepath.WalkDir(filepath.Join(src, "log"), func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") && p > entry {
-			entry = p
-		}
-		return err
-	})
+	entry, err := newestEntry(src)
 	if err != nil {
 		return err
 	}
@@ -274,4 +296,20 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// newestEntry returns the path of the log's newest entry by file name,
+// the one bench/servelat edits.
+func newestEntry(src string) (string, error) {
+	var entry string
+	err := filepath.WalkDir(filepath.Join(src, "log"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") && p > entry {
+			entry = p
+		}
+		return err
+	})
+	if err == nil && entry == "" {
+		err = fmt.Errorf("%s: no entries under log/", src)
+	}
+	return entry, err
 }

@@ -75,7 +75,7 @@ type Options struct {
 type DocTerms struct{ t []termWeight }
 
 // TermsOf returns d's terms, as Build would compute them.
-func TermsOf(d Doc) DocTerms { return DocTerms{docTerms(d)} }
+func TermsOf(d Doc) DocTerms { return DocTerms{sortedTerms(d)} }
 
 // File is one file of the index, named relative to the index folder.
 type File struct {
@@ -185,7 +185,7 @@ type termWeight struct {
 	weight int
 }
 
-// docTerms returns the terms of d with their weights, sorted by term.
+// docTerms returns the terms of d with their weights, in no order.
 func docTerms(d Doc) []termWeight {
 	m := termMaps.Get().(*termMap)
 	defer func() {
@@ -233,6 +233,14 @@ func docTerms(d Doc) []termWeight {
 	for t, v := range w {
 		out = append(out, termWeight{t, min(v, 7)})
 	}
+	return out
+}
+
+// sortedTerms is docTerms sorted by term, as Update diffs them. Build
+// adds a document's postings term by term in any order, and sorting
+// was a fifth of what a one-off build spent on terms.
+func sortedTerms(d Doc) []termWeight {
+	out := docTerms(d)
 	slices.SortFunc(out, func(a, b termWeight) int { return strings.Compare(a.term, b.term) })
 	return out
 }

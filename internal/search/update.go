@@ -92,7 +92,7 @@ func (ix *Index) UpdateDocs(ctx context.Context, n int, docs []int, doc func(i i
 		if opts.Terms != nil {
 			now[k] = opts.Terms(i, doc).t
 		} else {
-			now[k] = docTerms(doc(i))
+			now[k] = sortedTerms(doc(i))
 		}
 	}
 	changes := map[string][]change{}
@@ -297,7 +297,7 @@ func allTerms(ctx context.Context, n int, doc func(int) Doc, opts Options) ([][]
 					if opts.Terms != nil {
 						all[i] = opts.Terms(i, doc).t
 					} else {
-						all[i] = docTerms(doc(i))
+						all[i] = sortedTerms(doc(i))
 					}
 				}
 			}

@@ -132,6 +132,9 @@ func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 // searchOptions are the options of the index. The dev server keeps each
 // render's terms while it is reused.
 func (b *builder) searchOptions() search.Options {
+	if b.owner == nil {
+		return search.Options{} // nothing kept: the index computes each document's terms itself
+	}
 	entries := b.log.Entries
 	return search.Options{
 		Terms: func(i int, doc func(int) search.Doc) search.DocTerms {

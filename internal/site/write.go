@@ -230,13 +230,26 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 // template tplName from data. data may be a func() any, called only when
 // the page is made.
 func (b *builder) pageJob(p, tplName string, data any) job {
+	return b.sizedPageJob(p, tplName, data, 0)
+}
+
+// sizedPageJob is pageJob for a page expected to take about size bytes:
+// a page of every entry (the archive of a big log is tens of megabytes)
+// is written into a buffer made at its size, not grown to it by
+// doubling, which held one and a half copies at once.
+func (b *builder) sizedPageJob(p, tplName string, data any, size int) job {
 	return job{out: pageOut(p), by: "the " + tplName + " page", pooled: true, run: func() ([]byte, error) {
 		defer b.sw.timeTemplates()()
 		d := data
 		if f, ok := d.(func() any); ok {
 			d = f()
 		}
-		buf := getPageBuf()
+		var buf *bytes.Buffer
+		if size > maxPooledPage {
+			buf = bytes.NewBuffer(make([]byte, 0, size))
+		} else {
+			buf = getPageBuf()
+		}
 		if err := b.tpl.Execute(buf, tplName, d); err != nil {
 			putPageBuf(buf)
 			return nil, err
@@ -462,7 +475,11 @@ func (b *builder) termPage(g termGroup, t *content.Term) job {
 // archivePage is the job of the archive; all are the views of every
 // entry, newest first.
 func (b *builder) archivePage(all []*render.Entry) job {
-	j := b.pageJob("/archive/", "archive.html", &render.ArchivePage{Page: b.page("Archive", "Every entry by year and month.", "/archive/", "archive"), Years: archive(all)})
+	page := b.page("Archive", "Every entry by year and month.", "/archive/", "archive")
+	// A row is about 350 bytes.
+	j := b.sizedPageJob("/archive/", "archive.html", func() any {
+		return &render.ArchivePage{Page: page, Years: archive(all)}
+	}, 8<<10+384*len(all))
 	j.fp = b.pageFP("archive.html", "/archive/", b.log.Entries...)
 	return j
 }
