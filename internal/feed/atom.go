@@ -2,9 +2,13 @@ package feed
 
 // Atom returns f as an Atom 1.0 document (RFC 4287) served at self.
 // Content is full HTML (type="html"); the summary is text.
-func Atom(f *Feed, self string) []byte {
+func Atom(f *Feed, self string) []byte { return AppendAtom(nil, f, self) }
+
+// AppendAtom is Atom, written into dst[:0] (grown when it is too small), for
+// a caller that reuses its buffers.
+func AppendAtom(dst []byte, f *Feed, self string) []byte {
 	p := prepare(f)
-	w := newXMLWriter(p.size())
+	w := newXMLWriter(dst, p.size())
 	root := []string{"xmlns", "http://www.w3.org/2005/Atom"}
 	if p.Language != "" {
 		root = append(root, "xml:lang", p.Language)

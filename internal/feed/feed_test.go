@@ -319,3 +319,31 @@ func TestPrepareOnce(t *testing.T) {
 		t.Errorf("prepared items give other output:\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestAppendReusesBuffer checks that the Append forms write the same
+// document as the plain ones over whatever dst held, growing it when it
+// is too small.
+func TestAppendReusesBuffer(t *testing.T) {
+	f := sample()
+	for _, tt := range []struct {
+		name   string
+		plain  func(*feed.Feed, string) []byte
+		append func([]byte, *feed.Feed, string) []byte
+	}{
+		{"Atom", feed.Atom, feed.AppendAtom},
+		{"RSS", feed.RSS, feed.AppendRSS},
+		{"JSON", feed.JSON, feed.AppendJSON},
+	} {
+		want := tt.plain(f, "https://log.example.dev/x")
+		for _, size := range []int{0, 16, 1 << 20} {
+			dst := bytes.Repeat([]byte("stale "), size/6+1)[:0]
+			got := tt.append(dst, f, "https://log.example.dev/x")
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s: Append into a buffer of %d bytes differs from %s", tt.name, size, tt.name)
+			}
+			if size == 1<<20 && &got[0] != &dst[:1][0] {
+				t.Errorf("%s: Append did not write into a buffer big enough", tt.name)
+			}
+		}
+	}
+}

@@ -42,7 +42,11 @@ type jsonItem struct {
 // JSON returns f as a JSON Feed 1.1 document served at self, with the
 // full content in content_html. The feed's updated date has no place in
 // JSON Feed; each item carries its own.
-func JSON(f *Feed, self string) []byte {
+func JSON(f *Feed, self string) []byte { return AppendJSON(nil, f, self) }
+
+// AppendJSON is JSON, written into dst[:0] (grown when it is too small),
+// for a caller that reuses its buffers.
+func AppendJSON(dst []byte, f *Feed, self string) []byte {
 	p := prepare(f)
 	jf := jsonFeed{
 		Version:     JSONVersion,
@@ -79,9 +83,9 @@ func JSON(f *Feed, self string) []byte {
 		}
 		jf.Items = append(jf.Items, ji)
 	}
-	var buf bytes.Buffer
+	buf := bytes.NewBuffer(dst[:0])
 	buf.Grow(p.size())
-	enc := json.NewEncoder(&buf)
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(jf); err != nil {
 		// Only strings, slices and structs of them are encoded; this cannot fail.

@@ -5,9 +5,13 @@ import "html"
 // RSS returns f as an RSS 2.0 document served at self: the full content in
 // content:encoded, the summary in description, the item's id in a guid
 // that is not a permalink, and dates in RFC 1123 with a numeric zone.
-func RSS(f *Feed, self string) []byte {
+func RSS(f *Feed, self string) []byte { return AppendRSS(nil, f, self) }
+
+// AppendRSS is RSS, written into dst[:0] (grown when it is too small), for
+// a caller that reuses its buffers.
+func AppendRSS(dst []byte, f *Feed, self string) []byte {
 	p := prepare(f)
-	w := newXMLWriter(p.size())
+	w := newXMLWriter(dst, p.size())
 	w.open("rss", "version", "2.0",
 		"xmlns:atom", "http://www.w3.org/2005/Atom",
 		"xmlns:content", "http://purl.org/rss/1.0/modules/content/",

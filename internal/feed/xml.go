@@ -14,12 +14,12 @@ type xmlWriter struct {
 	depth int
 }
 
-// newXMLWriter returns a writer whose buffer is sized for a document
+// newXMLWriter returns a writer appending to dst[:0], sized for a document
 // holding about size bytes of text: a feed is mostly its items' HTML, and
 // growing a buffer of a few hundred kilobytes step by step costs more
 // than writing it.
-func newXMLWriter(size int) *xmlWriter {
-	w := &xmlWriter{}
+func newXMLWriter(dst []byte, size int) *xmlWriter {
+	w := &xmlWriter{buf: *bytes.NewBuffer(dst[:0])}
 	w.buf.Grow(size)
 	w.buf.WriteString(`<?xml version="1.0" encoding="utf-8"?>` + "\n")
 	return w

@@ -42,11 +42,11 @@ const feedLimit = 20
 // pages offer them.
 var feedFormats = []struct {
 	file, format, mime string
-	write              func(*feed.Feed, string) []byte
+	write              func([]byte, *feed.Feed, string) []byte
 }{
-	{"atom.xml", "Atom", "application/atom+xml", feed.Atom},
-	{"rss.xml", "RSS", "application/rss+xml", feed.RSS},
-	{"feed.json", "JSON Feed", "application/feed+json", feed.JSON},
+	{"atom.xml", "Atom", "application/atom+xml", feed.AppendAtom},
+	{"rss.xml", "RSS", "application/rss+xml", feed.AppendRSS},
+	{"feed.json", "JSON Feed", "application/feed+json", feed.AppendJSON},
 }
 
 // feedJobs returns the jobs that write every feed, the sitemap and
@@ -180,12 +180,12 @@ func (b *builder) feedJob(s feedSpec, ff int, items feedItems) job {
 	for i, e := range s.of {
 		item[i] = items.of(b, e, s.lessons)
 	}
-	return job{out: strings.TrimPrefix(s.path, "/") + f.file, by: "the " + f.format + " feed", run: func() ([]byte, error) {
+	return job{out: strings.TrimPrefix(s.path, "/") + f.file, by: "the " + f.format + " feed", pooled: true, run: func() ([]byte, error) {
 		fd := b.newFeed(s.title, s.subtitle, s.path)
 		for _, it := range item {
 			fd.Items = append(fd.Items, it())
 		}
-		return f.write(fd, b.cfg.AbsURL(s.path+f.file)), nil
+		return f.write(getPageBuf().Bytes(), fd, b.cfg.AbsURL(s.path+f.file)), nil
 	}, fp: b.pageFP(f.file, s.path+"\x00"+s.title+"\x00"+s.subtitle, s.of...)}
 }
 
