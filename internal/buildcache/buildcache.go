@@ -19,6 +19,10 @@
 //
 // A Cache is safe for concurrent use. A nil *Cache is a cache that holds
 // nothing, so callers need no special case when caching is off.
+//
+// A Cache suits a few values, replaced whole (the record of an output).
+// Many values written by every build (rendered entries) go in a Pack
+// (pack.go), which keeps them in a few files.
 package buildcache
 
 import (

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/shiplog/shiplog/internal/buildcache"
 )
 
 // linkSite adds to happySite an entry whose body asks the site about
@@ -34,6 +36,14 @@ func cold(t *testing.T, src string, tweak ...func(*Options)) map[string]string {
 
 func cacheDir(src string) string { return filepath.Join(src, ".shiplog", "cache", "entries") }
 
+// cachedValues is how many rendered entries the cache of src holds, as
+// the next build would find them.
+func cachedValues(src string) int {
+	c := buildcache.OpenPack(cacheDir(src))
+	defer c.Close()
+	return c.Len()
+}
+
 func countFiles(t *testing.T, dir string) int {
 	t.Helper()
 	n := 0
@@ -57,8 +67,8 @@ func TestCacheByteIdentical(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "public")
 	first := mustBuild(t, src, out)
 	sameTree(t, "cold build vs first cached build", want, tree(t, out))
-	if n := countFiles(t, cacheDir(src)); n != first.Entries {
-		t.Errorf("cache holds %d files after the first build, want one per entry (%d)", n, first.Entries)
+	if n := cachedValues(src); n != first.Entries {
+		t.Errorf("cache holds %d values after the first build, want one per entry (%d)", n, first.Entries)
 	}
 	again := mustBuild(t, src, out)
 	sameTree(t, "cold build vs build from the cache", want, tree(t, out))
@@ -144,7 +154,20 @@ func TestCachePruned(t *testing.T) {
 		addFiles(t, src, "-- log/2026-03-08-note.md --\n---\nid: e4\ntitle: A quick note\ndate: 2026-03-08\nkind: note\n---\nShort, edit "+string(rune('a'+i))+".\n")
 		mustBuild(t, src, out)
 	}
-	if n := countFiles(t, cacheDir(src)); n != rep.Entries {
-		t.Errorf("cache holds %d files after three edits, want %d (one per entry)", n, rep.Entries)
+	// Packs are merged when most of their bytes are unused, or when
+	// there are more than eight: each edit leaves at most one stale
+	// value until then.
+	if n := cachedValues(src); n < rep.Entries || n > rep.Entries+3 {
+		t.Errorf("cache holds %d values after three edits, want %d to %d", n, rep.Entries, rep.Entries+3)
+	}
+	for i := range 12 {
+		addFiles(t, src, "-- log/2026-03-08-note.md --\n---\nid: e4\ntitle: A quick note\ndate: 2026-03-08\nkind: note\n---\nShort, edit "+string(rune('d'+i))+".\n")
+		mustBuild(t, src, out)
+	}
+	if n := cachedValues(src); n < rep.Entries || n > rep.Entries+9 {
+		t.Errorf("cache holds %d values after 15 edits, want %d to %d", n, rep.Entries, rep.Entries+9)
+	}
+	if n := countFiles(t, cacheDir(src)); n > 2*9 {
+		t.Errorf("cache holds %d files after 15 edits: packs are not merged", n)
 	}
 }

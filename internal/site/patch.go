@@ -118,7 +118,8 @@ func (c *Builder) patch(ctx context.Context, opts Options) (*Report, *builder, e
 		cards:      maps.Clone(prev.cards),
 	}
 	if !opts.NoCache {
-		b.cache = buildcache.Open(filepath.Join(opts.Src, ".shiplog", "cache", "entries"))
+		b.cache = buildcache.SharedPack(filepath.Join(opts.Src, ".shiplog", "cache", "entries"))
+		defer b.cache.Flush()
 	}
 	b.owner = c
 	// A rebuild: images are not pruned, cards are looked up once.

@@ -221,10 +221,15 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 	}
 	b.mdSettings = markdownSettings(mdOpts, b.siteRoot())
 	if !opts.NoCache {
-		b.cache = buildcache.Open(filepath.Join(opts.Src, ".shiplog", "cache", "entries"))
+		dir := filepath.Join(opts.Src, ".shiplog", "cache", "entries")
 		b.spillAt = renderedBudget(len(log.Entries))
 		if inc != nil {
 			b.spillAt = 0 // the dev server keeps its renders for the next build
+			b.cache = buildcache.SharedPack(dir)
+			defer b.cache.Flush()
+		} else {
+			b.cache = buildcache.OpenPack(dir)
+			defer b.cache.Close() // also when the build fails: what it rendered is kept
 		}
 	}
 	inc.attach(b)
@@ -346,10 +351,10 @@ type builder struct {
 	md       *markdown.Renderer
 	images   *images
 
-	incState                     // for the dev server's Builder (incremental.go); zero for Build
-	cache      *buildcache.Cache // rendered Markdown; nil with Options.NoCache
-	mdSettings string            // what besides a document a render depends on
-	sw         *stopwatch        // nil unless Options.Stats
+	incState                    // for the dev server's Builder (incremental.go); zero for Build
+	cache      *buildcache.Pack // rendered Markdown; nil with Options.NoCache
+	mdSettings string           // what besides a document a render depends on
+	sw         *stopwatch       // nil unless Options.Stats
 
 	written, unchanged, removed, skipped int // output files
 
