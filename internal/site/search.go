@@ -117,11 +117,6 @@ func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 			}
 		}
 	}
-	for i := range n {
-		jobs = append(jobs, b.fragmentJob(i))
-		b.remake(searchDir+search.FragmentName(i), func(b *builder) job { return b.fragmentJob(i) })
-		b.dependsOn(searchDir+search.FragmentName(i), []*content.Entry{at(i)}, nil)
-	}
 	// The manifest, the memory and /errors/ read every entry's text;
 	// nothing is said of them, so every rebuild makes them again (see
 	// incremental.go). A shard is named by its content: a rebuild makes
@@ -143,13 +138,33 @@ func (b *builder) searchOptions() search.Options {
 	}
 }
 
+// fragmentJobs are the jobs of the search index's fragments, one per
+// entry. Unlike the rest of the index, each reads its entry alone, so
+// they are planned apart from it, each with its entry's fingerprint.
+func (b *builder) fragmentJobs() []job {
+	entries := b.log.Entries
+	n := len(entries)
+	jobs := make([]job, 0, n)
+	for i := range n {
+		jobs = append(jobs, b.fragmentJob(i))
+		b.remake(searchDir+search.FragmentName(i), func(b *builder) job { return b.fragmentJob(i) })
+		b.dependsOn(searchDir+search.FragmentName(i), []*content.Entry{entries[n-1-i]}, nil)
+	}
+	return jobs
+}
+
 // fragmentJob is the job of the search index's fragment of document i
 // (the index numbers entries oldest first).
 func (b *builder) fragmentJob(i int) job {
 	e := b.log.Entries[len(b.log.Entries)-1-i]
-	return job{out: searchDir + search.FragmentName(i), by: "the search index", src: e.Path, run: func() ([]byte, error) {
+	name := search.FragmentName(i)
+	j := job{out: searchDir + name, by: "the search index", src: e.Path, run: func() ([]byte, error) {
 		return search.Fragment(b.searchDoc(e, b.scan(e).Text), b.searchOptions()), nil
 	}}
+	// A fragment reads its entry alone: a rebuild after an edit keeps
+	// the others without scanning every body again.
+	j.fp = b.pageFP("search fragment", name, e)
+	return j
 }
 
 // lessonsJob is the job of /lessons/. Grouping the lessons reads every

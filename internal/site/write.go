@@ -209,6 +209,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		known[i].early = true // the search index goes once its files are written
 	}
 	jobs = append(jobs, known...)
+	jobs = append(jobs, b.fragmentJobs()...)
 
 	if aliases := redirectsFile(b, entries); aliases != nil {
 		jobs = append(jobs, job{out: "_redirects", by: "the aliases' _redirects", rank: rankAlias,
