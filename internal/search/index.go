@@ -40,6 +40,7 @@ import (
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Version is the index format; search.js refuses another.
@@ -76,6 +77,47 @@ type DocTerms struct{ t []termWeight }
 
 // TermsOf returns d's terms, as Build would compute them.
 func TermsOf(d Doc) DocTerms { return DocTerms{sortedTerms(d)} }
+
+// UnsortedTermsOf returns d's terms as TermsOf does, in no order: Build
+// takes them so, Update does not.
+func UnsortedTermsOf(d Doc) DocTerms { return DocTerms{docTerms(d)} }
+
+// Append appends d to dst in a form DecodeTerms reads, for a caller that
+// keeps documents' terms between builds (a cache).
+func (d DocTerms) Append(dst []byte) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(d.t)))
+	for _, tw := range d.t {
+		dst = binary.AppendUvarint(dst, uint64(len(tw.term)))
+		dst = append(dst, tw.term...)
+		dst = append(dst, byte(tw.weight))
+	}
+	return dst
+}
+
+// DecodeTerms reads what Append wrote; ok is false when data is not that.
+// The terms are strings over data, which must not change afterwards.
+func DecodeTerms(data []byte) (d DocTerms, ok bool) {
+	n, w := binary.Uvarint(data)
+	if w <= 0 || n > uint64(len(data)) {
+		return d, false
+	}
+	data = data[w:]
+	d.t = make([]termWeight, 0, n)
+	for range n {
+		l, w := binary.Uvarint(data)
+		if w <= 0 || l >= uint64(len(data)-w) {
+			return DocTerms{}, false
+		}
+		term := data[w : w+int(l)]
+		weight := data[w+int(l)]
+		if len(term) == 0 || weight == 0 || weight > 7 {
+			return DocTerms{}, false
+		}
+		d.t = append(d.t, termWeight{unsafe.String(unsafe.SliceData(term), len(term)), int(weight)})
+		data = data[w+int(l)+1:]
+	}
+	return d, len(data) == 0
+}
 
 // File is one file of the index, named relative to the index folder.
 type File struct {

@@ -225,3 +225,48 @@ func TestShardSizes(t *testing.T) {
 	}
 	t.Logf("%d shards, %d bytes on average", len(files)-1, avg)
 }
+
+// Terms kept by a cache (DocTerms.Append, DecodeTerms) build the same
+// index as terms computed afresh; damaged bytes are refused, not read.
+func TestTermsKept(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 9))
+	docs := make([]Doc, 60)
+	for i := range docs {
+		docs[i] = randomDoc(r, i)
+	}
+	docs[3].Body += " Ünïcode naïve café 東京 ECONNREFUSED invalid_ELF_header"
+	kept := make([][]byte, len(docs))
+	for i, d := range docs {
+		kept[i] = UnsortedTermsOf(d).Append(nil)
+	}
+	doc := func(i int) Doc { return docs[i] }
+	fresh, err := Build(context.Background(), len(docs), doc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromCache, err := Build(context.Background(), len(docs), doc, Options{Terms: func(i int, _ func(int) Doc) DocTerms {
+		d, ok := DecodeTerms(kept[i])
+		if !ok {
+			t.Fatalf("document %d: its terms do not decode", i)
+		}
+		return d
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, wantManifest := filesOf(fresh.Files())
+	got, gotManifest := filesOf(fromCache.Files())
+	if !bytes.Equal(got["index.json"], want["index.json"]) || !bytes.Equal(gotManifest, wantManifest) || len(got) != len(want) {
+		t.Fatal("an index built from kept terms differs from one built afresh")
+	}
+	for name, data := range want {
+		if !bytes.Equal(got[name], data) {
+			t.Errorf("%s differs", name)
+		}
+	}
+	for _, bad := range [][]byte{nil, {5}, kept[0][:len(kept[0])-1], append(bytes.Clone(kept[0]), 0), {1, 3, 'a', 'b', 'c', 9}, {1, 0, 1}} {
+		if _, ok := DecodeTerms(bad); ok {
+			t.Errorf("DecodeTerms(%q) accepted damaged terms", bad)
+		}
+	}
+}
