@@ -32,8 +32,11 @@ func NewMessage(text string) Message {
 }
 
 // AddMessage adds text to e unless e has a message of that signature.
-func (e *Entry) AddMessage(text string) {
-	m := NewMessage(text)
+func (e *Entry) AddMessage(text string) { e.Add(NewMessage(text)) }
+
+// Add adds m, made by NewMessage, to e unless e has a message of its
+// signature or m is empty.
+func (e *Entry) Add(m Message) {
 	if m.Text == "" {
 		return
 	}

@@ -1,12 +1,15 @@
 package site
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/shiplog/shiplog/internal/buildcache"
+	"github.com/shiplog/shiplog/internal/errmem"
 )
 
 // linkSite adds to happySite an entry whose body asks the site about
@@ -170,5 +173,54 @@ func TestCachePruned(t *testing.T) {
 	}
 	if n := countFiles(t, cacheDir(src)); n > 2*9 {
 		t.Errorf("cache holds %d files after 15 edits: packs are not merged", n)
+	}
+}
+
+// The error messages kept for an entry's error blocks read back as they
+// were written, and damaged bytes are refused.
+func TestMessagesKept(t *testing.T) {
+	msgs := []errmem.Message{
+		errmem.NewMessage("Error: connect ECONNREFUSED 127.0.0.1:5432"),
+		errmem.NewMessage("ÄÖÜ: caf\u00e9 failed\twith tabs"),
+		{Text: "", Signature: ""},
+	}
+	data := encodeMessages(msgs)
+	got, ok := decodeMessages(data, true)
+	if !ok || !reflect.DeepEqual(got, msgs) {
+		t.Fatalf("decoded %v, %v; want %v", got, ok, msgs)
+	}
+	if got, ok := decodeMessages(encodeMessages(nil), true); !ok || len(got) != 0 {
+		t.Errorf("no messages: %v, %v", got, ok)
+	}
+	for _, bad := range [][]byte{nil, data[:len(data)-1], append(bytes.Clone(data), 1), {9}} {
+		if _, ok := decodeMessages(bad, true); ok {
+			t.Errorf("decodeMessages(%q) accepted damaged bytes", bad)
+		}
+	}
+	if _, ok := decodeMessages(data, false); ok {
+		t.Error("a miss decoded")
+	}
+}
+
+// A rebuild reads each entry's search terms and error messages from the
+// cache, and writes the same index and error memory as a cold build.
+func TestFactsCached(t *testing.T) {
+	fence := strings.Repeat("`", 3)
+	src := writeSite(t, linkSite+"-- log/2026-03-11-crash.md --\n---\nid: crash\ntitle: Crash\ndate: 2026-03-11\n---\n"+fence+"error\nError: connect ECONNREFUSED 127.0.0.1:5432\n"+fence+"\n")
+	want := cold(t, src)
+	out := filepath.Join(t.TempDir(), "public")
+	first := mustBuild(t, src, out)
+	facts := filepath.Join(src, ".shiplog", "cache", "facts")
+	c := buildcache.OpenPack(facts)
+	n := c.Len()
+	c.Close()
+	if n < first.Entries+1 { // every entry's terms, and the error block's messages
+		t.Fatalf("the facts cache holds %d values after a build of %d entries", n, first.Entries)
+	}
+	mustBuild(t, src, out)
+	got := tree(t, out)
+	sameTree(t, "rebuild from the facts cache", want, got)
+	if mem, _ := os.ReadFile(filepath.Join(out, "errors", "errors.tsv")); !bytes.Contains(mem, []byte("ECONNREFUSED")) {
+		t.Errorf("the error memory lost the block's message:\n%s", mem)
 	}
 }

@@ -130,7 +130,7 @@ func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 func (b *builder) searchOptions() search.Options {
 	entries := b.log.Entries
 	if b.owner == nil {
-		if b.terms == nil {
+		if b.facts == nil {
 			return search.Options{} // nothing kept: the index computes each document's terms itself
 		}
 		// A one-off build keeps each entry's terms in a cache, under its
@@ -143,13 +143,13 @@ func (b *builder) searchOptions() search.Options {
 				return search.UnsortedTermsOf(doc(i))
 			}
 			k := buildcache.NewHasher().String("search terms").String(buildcache.ProgramID()).Bytes(fp[:]).Key()
-			if data, ok := b.terms.Get(k); ok {
+			if data, ok := b.facts.Get(k); ok {
 				if t, ok := search.DecodeTerms(data); ok {
 					return t
 				}
 			}
 			t := search.UnsortedTermsOf(doc(i))
-			b.terms.Put(k, t.Append(nil))
+			b.facts.Put(k, t.Append(nil))
 			return t
 		}}
 	}

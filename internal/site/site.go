@@ -230,8 +230,8 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 		} else {
 			b.cache = buildcache.OpenPack(dir)
 			defer b.cache.Close() // also when the build fails: what it rendered is kept
-			b.terms = buildcache.OpenPack(filepath.Join(opts.Src, ".shiplog", "cache", "terms"))
-			defer b.terms.Close()
+			b.facts = buildcache.OpenPack(filepath.Join(opts.Src, ".shiplog", "cache", "facts"))
+			defer b.facts.Close()
 		}
 	}
 	inc.attach(b)
@@ -320,7 +320,7 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 	b.written, b.unchanged, b.removed, b.skipped = b.nFiles-st.unchanged, st.unchanged, st.removed, st.skipped
 	if inc == nil { // the dev server reuses renders without asking the cache
 		b.cache.Prune() // a cache that cannot be pruned only grows
-		b.terms.Prune()
+		b.facts.Prune()
 	}
 	if leftover != nil {
 		// The new site is in place; only the old one could not be removed.
@@ -356,7 +356,7 @@ type builder struct {
 
 	incState                    // for the dev server's Builder (incremental.go); zero for Build
 	cache      *buildcache.Pack // rendered Markdown; nil with Options.NoCache
-	terms      *buildcache.Pack // each entry's search terms, for one-off builds; nil with Options.NoCache
+	facts      *buildcache.Pack // what one-off builds derive from each entry's text (search terms, error messages); nil with Options.NoCache
 	mdSettings string           // what besides a document a render depends on
 	sw         *stopwatch       // nil unless Options.Stats
 
