@@ -29,6 +29,7 @@ package buildcache
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -37,6 +38,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -298,18 +300,33 @@ func (c *Pack) Store(k Key, v []byte) (Key, error) {
 		return sum, nil
 	}
 	c.load()
-	rec := make([]byte, recordHead, recordHead+len(v))
+	c.mu.Lock()
+	c.used[k] = true
+	loc, ok := c.index[k]
+	c.mu.Unlock()
+	if ok && loc.sum == sum {
+		return sum, nil // stored already (two entries can render alike)
+	}
+	// The record is made in a pooled buffer: a build stores hundreds of
+	// megabytes, which would otherwise all be garbage.
+	bp := records.Get().(*[]byte)
+	rec := append((*bp)[:0], make([]byte, recordHead)...)
 	binary.BigEndian.PutUint32(rec[4:], uint32(len(v)))
 	copy(rec[8:], k[:])
 	copy(rec[8+sha256.Size:], sum[:])
 	rec = append(rec, v...)
 	binary.BigEndian.PutUint32(rec, crc32.Checksum(rec[4:], castagnoli))
+	defer func() {
+		if cap(rec) <= 1<<20 {
+			*bp = rec
+			records.Put(bp)
+		}
+	}()
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.used[k] = true
 	if loc, ok := c.index[k]; ok && loc.sum == sum {
-		return sum, nil // stored already (two entries can render alike)
+		return sum, nil
 	}
 	if err := c.appendLocked(k, sum, rec); err != nil {
 		return sum, err
@@ -317,6 +334,8 @@ func (c *Pack) Store(k Key, v []byte) (Key, error) {
 	c.puts.Add(1)
 	return sum, nil
 }
+
+var records = sync.Pool{New: func() any { return new([]byte) }}
 
 // appendLocked appends the record rec of k to the process's pack.
 func (c *Pack) appendLocked(k, sum Key, rec []byte) error {
@@ -359,11 +378,13 @@ func (c *Pack) newPackLocked() (*packFile, error) {
 	return p, nil
 }
 
-// Prune keeps what was read or stored since the cache was opened: it
-// writes the index of the values this process stored, merges the packs
-// into one when more than half of what they hold is no longer used or
-// when there are too many of them, and removes packs left by killed
-// writers and files of the older one-file-per-value layout.
+// Prune keeps what was read or stored since the cache was opened. A
+// pack of earlier builds that holds nothing used is removed; one whose
+// bytes are mostly unused, or the smallest ones when there are more
+// than maxPacks, have what is used moved into this process's pack and
+// are removed. The process's own pack is never copied (at 100,000
+// entries it is gigabytes), and its index is written. Packs left by
+// killed writers and the older one-file-per-value layout are removed.
 func (c *Pack) Prune() error {
 	if c == nil {
 		return nil
@@ -371,98 +392,85 @@ func (c *Pack) Prune() error {
 	c.load()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var live, all int64
-	known := 0
+	type usage struct {
+		p          *packFile
+		live, size int64
+	}
+	var others []usage
 	for _, p := range c.packs {
-		if p.f == nil {
+		if p == c.cur {
 			continue
 		}
-		known++
+		u := usage{p: p}
 		for _, r := range p.records {
-			all += int64(r.n)
-			if loc, ok := c.index[r.key]; ok && loc.pack == p && loc.off == r.off && c.used[r.key] {
-				live += int64(r.n)
+			u.size += int64(r.n)
+			if loc := c.index[r.key]; c.used[r.key] && loc.pack == p && loc.off == r.off {
+				u.live += int64(r.n)
 			}
 		}
+		others = append(others, u)
 	}
-	var err error
-	if all-live > live || known > maxPacks {
-		err = c.mergeLocked()
-	} else if c.cur != nil && c.cur.indexed < len(c.cur.records) {
-		err = writeIndex(c.cur)
-	}
-	c.removeLeftovers()
-	return err
-}
-
-// mergeLocked writes the used values into a new pack and removes every
-// other pack.
-func (c *Pack) mergeLocked() error {
-	old := c.packs
-	c.packs, c.cur = nil, nil
-	p, err := c.newPackLocked()
-	if err != nil {
-		c.packs = old
-		return err
-	}
-	c.cur = p
+	slices.SortFunc(others, func(a, b usage) int { return cmp.Compare(a.size, b.size) })
 	var firstErr error
-	for k := range c.used {
-		loc, ok := c.index[k]
-		if !ok {
-			continue
+	for i, u := range others {
+		left := len(others) - i // packs not yet looked at, this one included
+		if u.live > 0 && u.size-u.live <= u.live && left < maxPacks {
+			continue // mostly used, and few enough: kept as it is
 		}
-		rec := make([]byte, recordHead+loc.n)
-		if _, err := loc.pack.f.ReadAt(rec, loc.off); err != nil || !checkRecord(rec, k) {
-			delete(c.index, k)
-			continue
-		}
-		if err := c.appendLocked(k, loc.sum, rec); err != nil {
-			firstErr = cmpErr(firstErr, err)
+		if err := c.dropLocked(u.p); err != nil {
+			firstErr = err
 			break
 		}
 	}
-	if firstErr == nil {
-		firstErr = writeIndex(p)
+	if c.cur != nil && c.cur.indexed < len(c.cur.records) {
+		firstErr = cmpErr(firstErr, writeIndex(c.cur))
 	}
-	if firstErr != nil {
-		// Keep the old packs: the new one is not complete.
-		p.f.Close()
-		os.Remove(p.name + ".pack")
-		os.Remove(p.name + ".idx")
-		c.packs, c.cur = old, nil
-		c.rebuildIndexLocked()
-		return firstErr
-	}
-	for k := range c.index {
-		if !c.used[k] {
-			delete(c.index, k)
-		}
-	}
-	for _, q := range old {
-		for _, r := range q.records {
-			if !c.used[r.key] {
-				c.pruned.Add(1)
-			}
-		}
-		os.Remove(q.name + ".idx")
-		os.Remove(q.name + ".pack")
-		q.f.Close() // a read racing this fails, and is a miss
-	}
-	return nil
+	c.removeLeftovers()
+	return firstErr
 }
 
-// rebuildIndexLocked makes the index from the packs again, after a
-// merge that failed half-way.
-func (c *Pack) rebuildIndexLocked() {
-	c.index = map[Key]packLoc{}
-	for _, p := range c.packs {
-		for _, r := range p.records {
-			if _, ok := c.index[r.key]; !ok {
-				c.index[r.key] = packLoc{pack: p, off: r.off, n: r.n, sum: r.sum}
+// dropLocked moves what is used in p into the process's pack, writes
+// that pack's index, then removes p. When moving fails, p is kept.
+func (c *Pack) dropLocked(p *packFile) error {
+	moved := false
+	for _, r := range p.records {
+		loc, ok := c.index[r.key]
+		if !ok || loc.pack != p || loc.off != r.off {
+			continue // not there any more, or read from another pack
+		}
+		if !c.used[r.key] {
+			delete(c.index, r.key)
+			c.pruned.Add(1)
+			continue
+		}
+		rec := make([]byte, recordHead+r.n)
+		if _, err := p.f.ReadAt(rec, r.off); err != nil || !checkRecord(rec, r.key) {
+			delete(c.index, r.key)
+			continue
+		}
+		if c.cur == nil {
+			q, err := c.newPackLocked()
+			if err != nil {
+				return err
 			}
+			c.cur = q
+		}
+		if err := c.appendLocked(r.key, r.sum, rec); err != nil {
+			return err
+		}
+		moved = true
+	}
+	if moved {
+		// The moved values must be indexed before their old pack goes.
+		if err := writeIndex(c.cur); err != nil {
+			return err
 		}
 	}
+	os.Remove(p.name + ".idx")
+	os.Remove(p.name + ".pack")
+	p.f.Close() // a read racing this fails, and is a miss
+	c.packs = slices.DeleteFunc(c.packs, func(q *packFile) bool { return q == p })
+	return nil
 }
 
 // writeIndex writes p's index next to it.
