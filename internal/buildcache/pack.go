@@ -300,33 +300,18 @@ func (c *Pack) Store(k Key, v []byte) (Key, error) {
 		return sum, nil
 	}
 	c.load()
-	c.mu.Lock()
-	c.used[k] = true
-	loc, ok := c.index[k]
-	c.mu.Unlock()
-	if ok && loc.sum == sum {
-		return sum, nil // stored already (two entries can render alike)
-	}
-	// The record is made in a pooled buffer: a build stores hundreds of
-	// megabytes, which would otherwise all be garbage.
-	bp := records.Get().(*[]byte)
-	rec := append((*bp)[:0], make([]byte, recordHead)...)
+	rec := make([]byte, recordHead, recordHead+len(v))
 	binary.BigEndian.PutUint32(rec[4:], uint32(len(v)))
 	copy(rec[8:], k[:])
 	copy(rec[8+sha256.Size:], sum[:])
 	rec = append(rec, v...)
 	binary.BigEndian.PutUint32(rec, crc32.Checksum(rec[4:], castagnoli))
-	defer func() {
-		if cap(rec) <= 1<<20 {
-			*bp = rec
-			records.Put(bp)
-		}
-	}()
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.used[k] = true
 	if loc, ok := c.index[k]; ok && loc.sum == sum {
-		return sum, nil
+		return sum, nil // stored already (two entries can render alike)
 	}
 	if err := c.appendLocked(k, sum, rec); err != nil {
 		return sum, err
@@ -334,8 +319,6 @@ func (c *Pack) Store(k Key, v []byte) (Key, error) {
 	c.puts.Add(1)
 	return sum, nil
 }
-
-var records = sync.Pool{New: func() any { return new([]byte) }}
 
 // appendLocked appends the record rec of k to the process's pack.
 func (c *Pack) appendLocked(k, sum Key, rec []byte) error {

@@ -21,7 +21,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/shiplog/shiplog/internal/buildcache"
 	"github.com/shiplog/shiplog/internal/content"
@@ -150,10 +149,7 @@ func (b *builder) searchOptions() search.Options {
 				}
 			}
 			t := search.UnsortedTermsOf(doc(i))
-			buf := termBufs.Get().(*[]byte)
-			*buf = t.Append((*buf)[:0])
-			b.facts.Put(k, *buf) // a copy is stored
-			termBufs.Put(buf)
+			b.facts.Put(k, t.Append(nil))
 			return t
 		}}
 	}
@@ -163,9 +159,6 @@ func (b *builder) searchOptions() search.Options {
 		},
 	}
 }
-
-// termBufs hold the terms of a document while they are stored.
-var termBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // fragmentJobs are the jobs of the search index's fragments, one per
 // entry. Unlike the rest of the index, each reads its entry alone, so

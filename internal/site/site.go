@@ -230,8 +230,10 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 		} else {
 			b.cache = buildcache.OpenPack(dir)
 			defer b.cache.Close() // also when the build fails: what it rendered is kept
-			b.facts = buildcache.OpenPack(filepath.Join(opts.Src, ".shiplog", "cache", "facts"))
-			defer b.facts.Close()
+			if len(log.Entries) <= maxFactsEntries {
+				b.facts = buildcache.OpenPack(filepath.Join(opts.Src, ".shiplog", "cache", "facts"))
+				defer b.facts.Close()
+			}
 		}
 	}
 	inc.attach(b)
@@ -340,6 +342,12 @@ func (e *StrictError) Error() string {
 }
 
 // builder holds one build's state.
+// maxFactsEntries is the largest log whose one-off builds keep each
+// entry's search terms and error messages in the facts cache. Its index
+// is held while the build runs: at 100,000 entries (400 MB of facts) that
+// took the build past 1 GiB, so a log that big recomputes them.
+const maxFactsEntries = 30000
+
 type builder struct {
 	cfg      config.Config
 	rootOnce sync.Once
