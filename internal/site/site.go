@@ -344,8 +344,10 @@ func (e *StrictError) Error() string {
 // builder holds one build's state.
 // maxFactsEntries is the largest log whose one-off builds keep each
 // entry's search terms and error messages in the facts cache. Its index
-// is held while the build runs: at 100,000 entries (400 MB of facts) that
-// took the build past 1 GiB, so a log that big recomputes them.
+// is held while the build runs, and its writes add to a big build's: a
+// cold build of 100,000 entries (400 MB of facts) peaked at 1,035 MiB
+// with it against 983 MiB without, past the 1 GiB budget, so a log that
+// big recomputes them (docs/benchmarks.md).
 const maxFactsEntries = 30000
 
 type builder struct {
