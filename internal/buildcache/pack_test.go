@@ -260,3 +260,75 @@ func TestPackLeftovers(t *testing.T) {
 		}
 	}
 }
+
+// The dev server's cache is one per folder and never pruned: Flush makes
+// what it stored readable to other processes, and Close ends a Pack.
+func TestSharedPackFlush(t *testing.T) {
+	dir := t.TempDir()
+	a := SharedPack(dir)
+	if SharedPack(dir) != a || SharedPack(t.TempDir()) == a {
+		t.Fatal("SharedPack should return one Pack per folder")
+	}
+	a.Put(packKey("x"), []byte("saved"))
+	if OpenPack(dir).Len() != 0 {
+		t.Error("a value was readable before Flush")
+	}
+	if err := a.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	other := OpenPack(dir)
+	if v, ok := other.Get(packKey("x")); !ok || string(v) != "saved" {
+		t.Errorf("after Flush another process reads %q, %v", v, ok)
+	}
+	if err := other.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := other.Get(packKey("x")); ok {
+		t.Error("a closed Pack still reads")
+	}
+	a.Put(packKey("y"), []byte("saved later"))
+	a.Flush()
+	if n := OpenPack(dir).Len(); n != 2 {
+		t.Errorf("%d values after the second Flush, want 2", n)
+	}
+	var nilPack *Pack
+	if nilPack.Flush() != nil || nilPack.Close() != nil {
+		t.Error("a nil Pack's Flush and Close should do nothing")
+	}
+}
+
+// A build that rendered everything anew (a new shiplog) leaves the old
+// pack unused: pruning removes it and keeps the build's own pack as it
+// is, without copying it.
+func TestPackPruneKeepsOwnPack(t *testing.T) {
+	dir := t.TempDir()
+	old := OpenPack(dir)
+	for i := range 5 {
+		old.Put(packKey(fmt.Sprint("old", i)), []byte("old value"))
+	}
+	old.Close()
+	oldPack := packFiles(t, dir, ".pack")[0]
+
+	c := OpenPack(dir)
+	for i := range 5 {
+		c.Put(packKey(fmt.Sprint("new", i)), []byte("new value"))
+	}
+	var own string
+	for _, p := range packFiles(t, dir, ".pack") {
+		if p != oldPack {
+			own = p
+		}
+	}
+	if err := c.Prune(); err != nil {
+		t.Fatal(err)
+	}
+	if got := packFiles(t, dir, ".pack"); len(got) != 1 || got[0] != own {
+		t.Errorf("packs after pruning: %v, want only the build's own %s", got, own)
+	}
+	if s := c.Stats(); s.Pruned != 5 {
+		t.Errorf("pruned %d values, want the 5 old ones", s.Pruned)
+	}
+	if n := OpenPack(dir).Len(); n != 5 {
+		t.Errorf("%d values left, want 5", n)
+	}
+}
