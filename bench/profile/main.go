@@ -46,6 +46,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/shiplog/shiplog/bench/internal/corpus"
 	"github.com/shiplog/shiplog/internal/site"
 )
 
@@ -85,7 +86,7 @@ func main() {
 	ctx := context.Background()
 	before := func(int) {}
 	if *touch {
-		entry, err := newestEntry(*src)
+		entry, err := corpus.LastEntry(*src)
 		if err != nil {
 			fatal(err)
 		}
@@ -191,7 +192,7 @@ func fatal(err error) {
 
 // edits profiles runs rebuilds of a site.Builder, each after a body edit.
 func edits(src string, runs int, cpu, mem string, stats bool) error {
-	entry, err := newestEntry(src)
+	entry, err := corpus.LastEntry(src)
 	if err != nil {
 		return err
 	}
@@ -296,20 +297,4 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// newestEntry returns the path of the log's newest entry by file name,
-// the one bench/servelat edits.
-func newestEntry(src string) (string, error) {
-	var entry string
-	err := filepath.WalkDir(filepath.Join(src, "log"), func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") && p > entry {
-			entry = p
-		}
-		return err
-	})
-	if err == nil && entry == "" {
-		err = fmt.Errorf("%s: no entries under log/", src)
-	}
-	return entry, err
 }

@@ -41,6 +41,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/shiplog/shiplog/bench/internal/corpus"
 )
 
 type sample struct {
@@ -131,7 +133,7 @@ func main() {
 		}))
 		// The last cold build left its output and cache: rebuild over them.
 		results = append(results, measure(n, "rebuild", *runs, build))
-		edited, err := lastEntry(src)
+		edited, err := corpus.LastEntry(src)
 		if err != nil {
 			fatal(err)
 		}
@@ -167,22 +169,6 @@ func main() {
 		}
 	}
 	report(results, hugoVersion, *runs, loadBefore, loadavg())
-}
-
-// lastEntry returns the entry file of the log at src that sorts last by
-// path.
-func lastEntry(src string) (string, error) {
-	var last string
-	err := filepath.WalkDir(filepath.Join(src, "log"), func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".md") && p > last {
-			last = p
-		}
-		return err
-	})
-	if err == nil && last == "" {
-		err = fmt.Errorf("%s has no entries", src)
-	}
-	return last, err
 }
 
 // noCards turns shiplog's Open Graph cards off in the corpus at src, or
