@@ -153,21 +153,6 @@ func (c *Cache) Lookup(k Key) (v []byte, sum Key, ok bool) {
 	return v, sum, true
 }
 
-// Reread returns the value stored under k, like Get, for a caller that
-// got it before and let it go: it counts as neither a hit nor a miss.
-func (c *Cache) Reread(k Key) ([]byte, bool) {
-	if c == nil {
-		return nil, false
-	}
-	_, file := c.path(k)
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, false
-	}
-	v, _, ok := decode(data)
-	return v, ok
-}
-
 // Put stores v under k. A cache that cannot be written is not an error a
 // build should fail on, so Put's error is for tests and logs only.
 func (c *Cache) Put(k Key, v []byte) error {
