@@ -74,12 +74,11 @@ type Pack struct {
 	hits, misses, puts, corrupt, pruned atomic.Int64
 }
 
-// packLoc is where a value is.
+// packLoc is where a value is: its pack and its place in that pack's
+// records (which only grow, so the place holds).
 type packLoc struct {
 	pack *packFile
-	off  int64 // of the record
-	n    int   // the value's length
-	sum  Key
+	i    int
 }
 
 // packFile is an open pack.
@@ -170,9 +169,9 @@ func (c *Pack) load() {
 				continue
 			}
 			c.packs = append(c.packs, p)
-			for _, r := range p.records {
+			for i, r := range p.records {
 				if _, ok := c.index[r.key]; !ok {
-					c.index[r.key] = packLoc{pack: p, off: r.off, n: r.n, sum: r.sum}
+					c.index[r.key] = packLoc{p, i}
 				}
 			}
 		}
@@ -260,13 +259,17 @@ func (c *Pack) read(k Key) (v []byte, sum Key, ok bool) {
 	c.load()
 	c.mu.Lock()
 	loc, ok := c.index[k]
+	var r packIndexed
+	if ok {
+		r = loc.pack.records[loc.i] // under the lock: appends grow records
+	}
 	c.mu.Unlock()
 	if !ok {
 		return nil, sum, false
 	}
-	rec := make([]byte, recordHead+loc.n)
-	if _, err := loc.pack.f.ReadAt(rec, loc.off); err == nil && checkRecord(rec, k) {
-		return rec[recordHead:], loc.sum, true
+	rec := make([]byte, recordHead+r.n)
+	if _, err := loc.pack.f.ReadAt(rec, r.off); err == nil && checkRecord(rec, k) {
+		return rec[recordHead:], r.sum, true
 	}
 	c.corrupt.Add(1)
 	c.mu.Lock()
@@ -310,7 +313,7 @@ func (c *Pack) Store(k Key, v []byte) (Key, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used[k] = true
-	if loc, ok := c.index[k]; ok && loc.sum == sum {
+	if loc, ok := c.index[k]; ok && loc.pack.records[loc.i].sum == sum {
 		return sum, nil // stored already (two entries can render alike)
 	}
 	if err := c.appendLocked(k, sum, rec); err != nil {
@@ -336,7 +339,7 @@ func (c *Pack) appendLocked(k, sum Key, rec []byte) error {
 	r := packIndexed{key: k, off: p.size, n: len(rec) - recordHead, sum: sum}
 	p.size += int64(len(rec))
 	p.records = append(p.records, r)
-	c.index[k] = packLoc{pack: p, off: r.off, n: r.n, sum: sum}
+	c.index[k] = packLoc{p, len(p.records) - 1}
 	return nil
 }
 
@@ -385,9 +388,9 @@ func (c *Pack) Prune() error {
 			continue
 		}
 		u := usage{p: p}
-		for _, r := range p.records {
+		for i, r := range p.records {
 			u.size += int64(r.n)
-			if loc := c.index[r.key]; c.used[r.key] && loc.pack == p && loc.off == r.off {
+			if c.used[r.key] && c.index[r.key] == (packLoc{p, i}) {
 				u.live += int64(r.n)
 			}
 		}
@@ -416,9 +419,8 @@ func (c *Pack) Prune() error {
 // that pack's index, then removes p. When moving fails, p is kept.
 func (c *Pack) dropLocked(p *packFile) error {
 	moved := false
-	for _, r := range p.records {
-		loc, ok := c.index[r.key]
-		if !ok || loc.pack != p || loc.off != r.off {
+	for i, r := range p.records {
+		if c.index[r.key] != (packLoc{p, i}) {
 			continue // not there any more, or read from another pack
 		}
 		if !c.used[r.key] {
@@ -430,13 +432,6 @@ func (c *Pack) dropLocked(p *packFile) error {
 		if _, err := p.f.ReadAt(rec, r.off); err != nil || !checkRecord(rec, r.key) {
 			delete(c.index, r.key)
 			continue
-		}
-		if c.cur == nil {
-			q, err := c.newPackLocked()
-			if err != nil {
-				return err
-			}
-			c.cur = q
 		}
 		if err := c.appendLocked(r.key, r.sum, rec); err != nil {
 			return err
