@@ -27,16 +27,31 @@ const (
 // memoryEntry is an entry as the error memory keeps it: the messages of
 // its front matter, then the error lines of its error blocks.
 func memoryEntry(e *content.Entry, lesson string, blocks []errorBlock) *errmem.Entry {
+	return memoryEntryWith(e, lesson, blockMessages(blocks))
+}
+
+// memoryEntryWith is memoryEntry with its error blocks' messages made.
+func memoryEntryWith(e *content.Entry, lesson string, fromBlocks []errmem.Message) *errmem.Entry {
 	m := &errmem.Entry{Path: e.Path, URL: e.URL(), Title: e.Title, Date: e.Date.Format("2006-01-02"), Kind: e.Kind, Lesson: lesson}
 	for _, msg := range e.Errors {
 		m.AddMessage(msg)
 	}
-	for _, b := range blocks {
-		for _, msg := range errmem.FromBlock(b.Text, b.Lang) {
-			m.AddMessage(msg)
-		}
+	for _, msg := range fromBlocks {
+		m.Add(msg)
 	}
 	return m
+}
+
+// blockMessages are the error lines of blocks, in order, with their
+// signatures.
+func blockMessages(blocks []errorBlock) []errmem.Message {
+	var msgs []errmem.Message
+	for _, b := range blocks {
+		for _, text := range errmem.FromBlock(b.Text, b.Lang) {
+			msgs = append(msgs, errmem.NewMessage(text))
+		}
+	}
+	return msgs
 }
 
 // memoryEntryOf is memoryEntry for a build: a one-off build keeps the
@@ -54,19 +69,10 @@ func (b *builder) memoryEntryOf(e *content.Entry, lesson string, blocks []errorB
 	k := h.Key()
 	msgs, ok := decodeMessages(b.facts.Get(k))
 	if !ok {
-		msgs = nil
-		for _, bl := range blocks {
-			for _, text := range errmem.FromBlock(bl.Text, bl.Lang) {
-				msgs = append(msgs, errmem.NewMessage(text))
-			}
-		}
+		msgs = blockMessages(blocks)
 		b.facts.Put(k, encodeMessages(msgs))
 	}
-	m := memoryEntry(e, lesson, nil)
-	for _, msg := range msgs {
-		m.Add(msg)
-	}
-	return m
+	return memoryEntryWith(e, lesson, msgs)
 }
 
 // encodeMessages and decodeMessages keep messages in the cache.
