@@ -6,6 +6,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"io"
@@ -90,6 +91,22 @@ func Compile(files *theme.Files) (*Templates, error) {
 		t.byPage[page] = tpl
 	}
 	return t, nil
+}
+
+// Partial renders the template name, defined in partials.html (or a
+// site's override of it), with data. A part every page shows the same
+// way, such as the ticker, is rendered once per build this way rather
+// than once per page.
+func (t *Templates) Partial(name string, data any) (template.HTML, error) {
+	tpl, ok := t.byPage[Pages[0]]
+	if !ok || tpl.Lookup(name) == nil {
+		return "", &TemplateError{File: "partials.html", Err: fmt.Errorf("no {{define %q}}", name)}
+	}
+	var buf bytes.Buffer
+	if err := tpl.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", templateError("partials.html", err)
+	}
+	return template.HTML(buf.String()), nil
 }
 
 // Execute renders page with data into w.

@@ -187,3 +187,58 @@ func TestExecuteError(t *testing.T) {
 		t.Errorf("TemplateError at %s:%d:%d, want terms.html:3:N (%v)", te.File, te.Line, te.Col, te.Err)
 	}
 }
+
+// The ticker is rendered once per build with Partial and shown by base
+// as it is: its headlines come out escaped, and the page carries the
+// strip exactly as Partial made it.
+func TestPartialTicker(t *testing.T) {
+	tpl := defaultTemplates(t)
+	page := pages()["log.html"].(*StreamPage)
+	strip, err := tpl.Partial("ticker", page.Site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(strip)
+	if !strings.HasPrefix(s, `<section id="ticker"`) || strings.Count(s, "&lt;img src=x onerror=alert(1)&gt;") < 2 {
+		t.Fatalf("ticker partial: want the strip with its headline escaped in both lists, got\n%s", s)
+	}
+	if strings.Contains(s, "<img src=x") {
+		t.Fatalf("ticker partial: a headline came out as markup:\n%s", s)
+	}
+	site := *page.Site
+	site.TickerHTML = strip
+	p := *page
+	p.Site = &site
+	var buf bytes.Buffer
+	if err := tpl.Execute(&buf, "log.html", &p); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), s); n != 1 {
+		t.Errorf("the page carries the rendered strip %d times, want 1", n)
+	}
+}
+
+// A site's own "ticker" in layouts/partials.html is the one Partial
+// renders; a name partials.html does not define is an error naming it.
+func TestPartialOverrideAndUnknown(t *testing.T) {
+	def := defaultTemplates(t)
+	partials, err := os.ReadFile(filepath.Join("..", "theme", "files", "partials.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := strings.Replace(string(partials), `{{define "ticker" -}}`, `{{define "ticker" -}}<p class="my-strip">{{len .Ticker.Items}} stories</p>{{end}}{{define "unused-ticker" -}}`, 1)
+	tpl, err := overridden(t, map[string]string{"partials.html": own})
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := pages()["log.html"].(*StreamPage).Site
+	got, err := tpl.Partial("ticker", site)
+	if err != nil || got != `<p class="my-strip">1 stories</p>` {
+		t.Errorf("Partial(ticker) with an override = %q, %v", got, err)
+	}
+	_, err = def.Partial("nope", site)
+	var te *TemplateError
+	if !errors.As(err, &te) || te.File != "partials.html" || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("Partial(nope) = %v, want a TemplateError naming partials.html and nope", err)
+	}
+}
