@@ -136,11 +136,26 @@ func (s *stage) path(rel string) (string, error) {
 	return filepath.Join(s.dir, filepath.FromSlash(clean)), nil
 }
 
+// mkdir creates dir and the folders above it within the staging folder.
+// A folder whose parent is known to exist costs one mkdir call, not the
+// two stats and a mkdir of os.MkdirAll: an entry page has a folder of its
+// own, so a build makes about as many folders as pages.
 func (s *stage) mkdir(dir string) error {
-	if _, ok := s.dirs.Load(dir); ok {
+	if _, ok := s.dirs.Load(dir); ok || dir == s.dir {
 		return nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	parent := filepath.Dir(dir)
+	if _, ok := s.dirs.Load(parent); ok || parent == s.dir {
+		if err := os.Mkdir(dir, 0o755); errors.Is(err, fs.ErrExist) {
+			// Made by another job, or a file is in the way: MkdirAll
+			// tells the two apart.
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	s.dirs.Store(dir, true)
