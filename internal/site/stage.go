@@ -106,7 +106,7 @@ func (s *stage) write(rel string, data []byte) error {
 	if err := s.mkdir(filepath.Dir(full)); err != nil {
 		return err
 	}
-	return os.WriteFile(full, data, 0o644)
+	return createFile(full, data)
 }
 
 // own returns data for store to keep: a pooled page's bytes go back to

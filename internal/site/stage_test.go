@@ -49,3 +49,27 @@ func TestStageWriteFolders(t *testing.T) {
 		}
 	}
 }
+
+// createFile replaces a longer file's bytes whole, and a failure is a
+// path error naming the file.
+func TestCreateFile(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "index.html")
+	if err := createFile(name, []byte("a longer first version")); err != nil {
+		t.Fatal(err)
+	}
+	if err := createFile(name, []byte("short")); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(name); err != nil || string(data) != "short" {
+		t.Errorf("after a second write: %q, %v", data, err)
+	}
+	if info, err := os.Stat(name); err != nil || info.Mode().Perm()&0o644 != 0o644 {
+		t.Errorf("mode: %v, %v", info, err)
+	}
+	missing := filepath.Join(dir, "nope", "index.html")
+	err := createFile(missing, []byte("x"))
+	if err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("createFile in a missing folder = %v, want an error naming %s", err, missing)
+	}
+}
