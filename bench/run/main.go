@@ -10,7 +10,9 @@
 //
 //   - the floor: bench/floor, which only reads the entries and renders
 //     their Markdown and code in memory on all cores (no pages, no writes);
-//   - a cold shiplog build: no output folder and no cache;
+//   - a cold shiplog build: a new output folder and no cache (every
+//     cold build, Hugo's too, writes into a folder of its own; they are
+//     all removed when the harness ends, see outFolders);
 //   - a no-change shiplog rebuild: the same build again over its own
 //     output and cache (the stamp of the inputs finds it up to date);
 //   - a rebuild after one edit: a line appended to one entry (the last
@@ -92,6 +94,9 @@ func main() {
 		list = append(list, "100000")
 	}
 
+	outs := &outFolders{work: *work}
+	outs.removeAll() // a run that was stopped left them
+	defer outs.removeAll()
 	loadBefore := loadavg()
 	var results []result
 	for _, s := range list {
@@ -120,15 +125,15 @@ func main() {
 		if err := noCards(src, *cards); err != nil {
 			fatal(err)
 		}
-		out := filepath.Join(*work, "out")
+		out := ""
 		cache := filepath.Join(src, ".shiplog", "cache")
 		build := func() *exec.Cmd {
 			return exec.Command(*bin, "build", src, "--out", out, "--quiet", "--future")
 		}
 		results = append(results, measure(n, "floor", *runs, func() *exec.Cmd { return exec.Command(floorBin, src) }))
 		results = append(results, measure(n, "shiplog", *runs, func() *exec.Cmd {
-			os.RemoveAll(out)
-			os.RemoveAll(cache)
+			out = outs.fresh()
+			os.RemoveAll(cache) // a few files: the cache is a pack
 			return build()
 		}))
 		// The last cold build left its output and cache: rebuild over them.
@@ -153,15 +158,12 @@ func main() {
 		if err := os.WriteFile(edited, original, 0o644); err != nil {
 			fatal(err)
 		}
-		os.RemoveAll(out)
 		os.RemoveAll(cache)
 		switch {
 		case withHugo:
 			results = append(results, measure(n, "hugo", *runs, func() *exec.Cmd {
-				os.RemoveAll(out)
-				return exec.Command(hugoPath, "--quiet", "--source", hsrc, "--destination", out)
+				return exec.Command(hugoPath, "--quiet", "--source", hsrc, "--destination", outs.fresh())
 			}))
-			os.RemoveAll(out)
 		case hugoErr != nil:
 			results = append(results, result{size: n, tool: "hugo", err: hugoErr.Error()})
 		default:
@@ -169,6 +171,29 @@ func main() {
 		}
 	}
 	report(results, hugoVersion, *runs, loadBefore, loadavg())
+}
+
+// outFolders hands every cold build, shiplog's and Hugo's, a folder of
+// its own, and removes them all when the harness ends. Removing the last
+// run's thousands of files just before the next run made that run pay
+// for it: ext4 then takes minutes to create files cheaply again (it
+// checks each recently freed inode it passes), which spread cold runs at
+// 10k from 12.6 to 19.1 s, slowest last (docs/benchmarks.md).
+type outFolders struct {
+	work string
+	n    int
+}
+
+func (o *outFolders) fresh() string {
+	o.n++
+	return filepath.Join(o.work, fmt.Sprintf("out-%d", o.n))
+}
+
+func (o *outFolders) removeAll() {
+	old, _ := filepath.Glob(filepath.Join(o.work, "out-*"))
+	for _, dir := range append(old, filepath.Join(o.work, "out")) {
+		os.RemoveAll(dir)
+	}
 }
 
 // noCards turns shiplog's Open Graph cards off in the corpus at src, or
