@@ -95,7 +95,7 @@ func main() {
 	}
 
 	outs := &outFolders{work: *work}
-	outs.removeAll() // a run that was stopped left them
+	outs.setAside() // a run that was stopped left them
 	defer outs.removeAll()
 	loadBefore := loadavg()
 	var results []result
@@ -189,9 +189,24 @@ func (o *outFolders) fresh() string {
 	return filepath.Join(o.work, fmt.Sprintf("out-%d", o.n))
 }
 
+// setAside moves the output folders an earlier run left into a folder
+// that removeAll removes: renaming them costs nothing, removing them now
+// would slow this run's first builds.
+func (o *outFolders) setAside() {
+	old, _ := filepath.Glob(filepath.Join(o.work, "out-*"))
+	if len(old) == 0 {
+		return
+	}
+	trash := filepath.Join(o.work, "trash")
+	os.MkdirAll(trash, 0o755)
+	for _, dir := range old {
+		os.Rename(dir, filepath.Join(trash, fmt.Sprintf("%s-%d", filepath.Base(dir), time.Now().UnixNano())))
+	}
+}
+
 func (o *outFolders) removeAll() {
 	old, _ := filepath.Glob(filepath.Join(o.work, "out-*"))
-	for _, dir := range append(old, filepath.Join(o.work, "out")) {
+	for _, dir := range append(old, filepath.Join(o.work, "out"), filepath.Join(o.work, "trash")) {
 		os.RemoveAll(dir)
 	}
 }
