@@ -70,13 +70,15 @@ func (c *Cache) Load(root *os.Root, opts Options, changed []string) (*Log, diag.
 		}
 	}
 	fresh := make([]*cached, len(todo))
+	dirs := newFolders(root)
+	defer dirs.close()
 	var kept atomic.Int64 // bytes of bodies kept in memory
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(len(todo), 1)) {
 		wg.Go(func() {
 			for k := range jobs {
-				fresh[k] = c.read(fsys, c.paths[todo[k]], opts, &kept)
+				fresh[k] = c.read(fsys, dirs, c.paths[todo[k]], opts, &kept)
 			}
 		})
 	}
@@ -142,7 +144,7 @@ func (c *Cache) Reread(root *os.Root, opts Options, p string) (e *Entry, problem
 		return nil, nil, false
 	}
 	var kept atomic.Int64
-	ce := c.read(root.FS(), p, opts, &kept)
+	ce := c.read(root.FS(), nil, p, opts, &kept)
 	c.entries[p] = ce
 	if ce.entry == nil || ce.problems.HasErrors() {
 		return nil, ce.problems, false
@@ -151,11 +153,15 @@ func (c *Cache) Reread(root *os.Root, opts Options, p string) (e *Entry, problem
 }
 
 // read reads one entry file, reusing the last result when its bytes are
-// the same.
-func (c *Cache) read(fsys fs.FS, p string, opts Options, kept *atomic.Int64) *cached {
-	src, fp := readFile(fsys, p, opts.MaxFile)
-	if fp != nil {
-		return &cached{problems: diag.List{fp[0].Problem}}
+// the same: through dirs when it can, else (or with dirs nil) through
+// fsys, which says what is wrong with a file it cannot read.
+func (c *Cache) read(fsys fs.FS, dirs *folders, p string, opts Options, kept *atomic.Int64) *cached {
+	src, ok := dirs.read(p, opts.MaxFile)
+	if !ok {
+		var fp []fileProblem
+		if src, fp = readFile(fsys, p, opts.MaxFile); fp != nil {
+			return &cached{problems: diag.List{fp[0].Problem}}
+		}
 	}
 	sum := sha256.Sum256(src)
 	if old := c.entries[p]; old != nil && old.sum == sum {
