@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/shiplog/shiplog/internal/theme"
@@ -24,7 +25,15 @@ var Pages = []string{"home.html", "log.html", "entry.html", "term.html", "terms.
 // Templates are the compiled page templates.
 type Templates struct {
 	byPage map[string]*template.Template
+
+	// The parts base.html shares between the pages of a section (see
+	// shared), for the Site they were rendered with.
+	mu      sync.Mutex
+	partsOf *Site
+	parts   map[partKey]template.HTML
 }
+
+type partKey struct{ name, section string }
 
 // TemplateError is a template that does not parse or fails while it
 // runs, with its place (Line and Col are 0 when unknown).
@@ -73,8 +82,9 @@ func templateError(file string, err error) *TemplateError {
 // Compile parses every page template of files.
 func Compile(files *theme.Files) (*Templates, error) {
 	t := &Templates{byPage: map[string]*template.Template{}}
+	own := template.FuncMap{"shared": t.shared}
 	for _, page := range Pages {
-		tpl := template.New("page:" + page).Funcs(funcs)
+		tpl := template.New("page:" + page).Funcs(funcs).Funcs(own)
 		for _, name := range []string{"base.html", "partials.html", page} {
 			if _, err := tpl.New(name).Parse(string(files.Get(name))); err != nil {
 				return nil, templateError(name, err)
@@ -98,15 +108,55 @@ func Compile(files *theme.Files) (*Templates, error) {
 // way, such as the ticker, is rendered once per build this way rather
 // than once per page.
 func (t *Templates) Partial(name string, data any) (template.HTML, error) {
+	return t.part("partials.html", name, data)
+}
+
+// part renders the template name, defined in file, with data.
+func (t *Templates) part(file, name string, data any) (template.HTML, error) {
 	tpl, ok := t.byPage[Pages[0]]
 	if !ok || tpl.Lookup(name) == nil {
-		return "", &TemplateError{File: "partials.html", Err: fmt.Errorf("no {{define %q}}", name)}
+		return "", &TemplateError{File: file, Err: fmt.Errorf("no {{define %q}}", name)}
 	}
 	var buf bytes.Buffer
 	if err := tpl.ExecuteTemplate(&buf, name, data); err != nil {
-		return "", templateError("partials.html", err)
+		return "", templateError(file, err)
 	}
 	return template.HTML(buf.String()), nil
+}
+
+// shared is the template function {{shared NAME .Site .Section}}: the
+// template name of base.html rendered with the Site and the Section (as
+// .Site and .Section), once per Site and section, then reused. The
+// frame of a page (the head's links and scripts, the header, the
+// footer) is the same on every page of a section; rendered per page it
+// was a fifth of the templates' time.
+//
+// A Site must not change once its pages are being rendered; a new Site
+// (the next build's) starts afresh.
+func (t *Templates) shared(name string, site *Site, section string) (template.HTML, error) {
+	k := partKey{name, section}
+	t.mu.Lock()
+	if t.partsOf != site {
+		t.partsOf, t.parts = site, map[partKey]template.HTML{}
+	}
+	h, ok := t.parts[k]
+	t.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	h, err := t.part("base.html", name, struct {
+		Site    *Site
+		Section string
+	}{site, section})
+	if err != nil {
+		return "", err
+	}
+	t.mu.Lock()
+	if t.partsOf == site {
+		t.parts[k] = h
+	}
+	t.mu.Unlock()
+	return h, nil
 }
 
 // Execute renders page with data into w.

@@ -242,3 +242,51 @@ func TestPartialOverrideAndUnknown(t *testing.T) {
 		t.Errorf("Partial(nope) = %v, want a TemplateError naming partials.html and nope", err)
 	}
 }
+
+// The frame's shared parts are rendered once per Site and section: pages
+// of one section show the same header, with their section marked as the
+// current one, and a new Site (the next build's) renders afresh.
+func TestSharedParts(t *testing.T) {
+	tpl := defaultTemplates(t)
+	data := pages()
+	render := func(page string, d any) string {
+		var buf bytes.Buffer
+		if err := tpl.Execute(&buf, page, d); err != nil {
+			t.Fatalf("Execute(%s): %v", page, err)
+		}
+		return buf.String()
+	}
+	header := func(out string) string {
+		a := strings.Index(out, `<header class="site-header">`)
+		b := strings.Index(out, "</header>")
+		if a < 0 || b < a {
+			t.Fatalf("no site header in\n%s", out)
+		}
+		return out[a:b]
+	}
+	stream := data["log.html"].(*StreamPage)
+	entry := data["entry.html"].(*EntryPage)
+	if header(render("log.html", stream)) != header(render("entry.html", entry)) {
+		t.Error("two pages of the section log show different headers")
+	}
+	if h := header(render("log.html", stream)); !strings.Contains(h, `log/" aria-current="page">Log`) {
+		t.Errorf("the log's header does not mark Log as current:\n%s", h)
+	}
+	archive := data["archive.html"].(*ArchivePage)
+	archive.Site = stream.Site
+	archive.Section = "archive"
+	if h := header(render("archive.html", archive)); !strings.Contains(h, `archive/" aria-current="page">Archive`) || strings.Contains(h, `log/" aria-current`) {
+		t.Errorf("the archive's header, after the log's, does not mark Archive alone:\n%s", h)
+	}
+	if tpl.parts[partKey{"site-header", "log"}] == "" || len(tpl.parts) < 5 {
+		t.Errorf("parts kept: %d, want the log's and the archive's", len(tpl.parts))
+	}
+	// The next build's Site, with another title: rendered again.
+	next := *stream.Site
+	next.Title = "Another title"
+	page := *stream
+	page.Site = &next
+	if h := header(render("log.html", &page)); !strings.Contains(h, "Another title") {
+		t.Errorf("a new Site's header still shows the old title:\n%s", h)
+	}
+}
