@@ -23,9 +23,9 @@ type Site struct {
 	Ticker   Ticker
 	// TickerHTML is the "ticker" partial rendered with this Site: the
 	// strip is the same on every page, so it is rendered once.
-	TickerHTML template.HTML
-	Serve      bool       // rendered by the dev server
-	Feeds      []FeedLink // the whole log's feeds, offered on every page
+	TickerHTML template.HTML `json:"-"`
+	Serve      bool          // rendered by the dev server
+	Feeds      []FeedLink    // the whole log's feeds, offered on every page
 }
 
 // Ticker is the headline strip at the top of every page.
@@ -137,6 +137,10 @@ type Entry struct {
 	Minutes    int
 	TOC        []Heading
 	Draft      bool
+	// Row is the "entry-row" partial rendered with this entry, once per
+	// build (lists show an entry eight times or more); "" when it was
+	// not, and the "row" partial then renders it in place.
+	Row template.HTML `json:"-"`
 }
 
 // Image is a picture with its size.

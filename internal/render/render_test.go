@@ -290,3 +290,33 @@ func TestSharedParts(t *testing.T) {
 		t.Errorf("a new Site's header still shows the old title:\n%s", h)
 	}
 }
+
+// A list shows an entry's Row as it was rendered, and renders the row in
+// place when there is none.
+func TestRowShownOrRendered(t *testing.T) {
+	tpl := defaultTemplates(t)
+	term := pages()["term.html"].(*TermPage)
+	var buf bytes.Buffer
+	if err := tpl.Execute(&buf, "term.html", term); err != nil {
+		t.Fatal(err)
+	}
+	inPlace := buf.String()
+	row, err := tpl.Partial("entry-row", term.Entries[0])
+	if err != nil || !strings.HasPrefix(string(row), `<li class="row`) {
+		t.Fatalf("Partial(entry-row) = %q, %v", row, err)
+	}
+	if !strings.Contains(inPlace, string(row)) {
+		t.Errorf("the row rendered in place differs from Partial's:\n%s\n---\n%s", row, inPlace)
+	}
+	e := *term.Entries[0]
+	e.Row = `<li class="row kept">kept</li>`
+	p := *term
+	p.Entries = []*Entry{&e}
+	buf.Reset()
+	if err := tpl.Execute(&buf, "term.html", &p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `<ul class="rows"><li class="row kept">kept</li></ul>`) {
+		t.Errorf("the kept row is not shown as it is:\n%s", buf.String())
+	}
+}

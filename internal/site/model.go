@@ -34,8 +34,23 @@ func (b *builder) entryView(e *content.Entry) *render.Entry {
 			v.Tags[i] = render.Link{Label: t, URL: b.termURL("/tags/", t)}
 		}
 	}
+	// An entry's row is in its tags' and project's pages, the archive and
+	// the related lists of its neighbours: eight or more times in all.
+	// Rendered once here it cost a tenth of them; a template that fails
+	// leaves Row empty, and the row rendered in place reports it with its
+	// place. Above maxKeptRows entries the rows (about 40 MB at 100,000)
+	// are not kept.
+	if b.tpl != nil && len(b.log.Entries) <= maxKeptRows {
+		if row, err := b.tpl.Partial("entry-row", v); err == nil {
+			v.Row = row
+		}
+	}
 	return v
 }
+
+// maxKeptRows is the largest log whose entries' rows are rendered once
+// and kept (entryView).
+const maxKeptRows = 30000
 
 // termURL returns the URL of the page of the tag or project name under
 // prefix. Every entry links its terms, and a log has few: each URL is

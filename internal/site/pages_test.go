@@ -1,7 +1,10 @@
 package site
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -249,4 +252,72 @@ notes
 	addFiles(t, src, "-- log/second.md --\n---\nid: second\ntitle: Second\ndate: 2026-03-02\n---\n## Why\n\nBack to [the first](2026/first/) and [its fix](2026/first/index.md#fix).\n")
 	mustBuild(t, src, out)
 	checkLinks(t, out)
+}
+
+// Rows are rendered once per entry with the site's own "entry-row" when
+// layouts/partials.html has one, and a row that fails is an error at its
+// place in that file, as a row rendered in place would be.
+func TestEntryRowOverride(t *testing.T) {
+	partials, err := os.ReadFile(filepath.Join("..", "theme", "files", "partials.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const def = `{{define "entry-row" -}}`
+	i := strings.Index(string(partials), def)
+	j := strings.Index(string(partials)[i:], "{{- end}}")
+	if i < 0 || j < 0 {
+		t.Fatal("no entry-row in the default partials.html")
+	}
+	withRow := func(row string) string {
+		return string(partials[:i]) + `{{define "entry-row" -}}` + row + string(partials[i+j:])
+	}
+	entries := `
+-- shiplog.toml --
+title = "Rows"
+-- log/2026-03-01-a.md --
+---
+id: a
+title: First <one>
+date: 2026-03-01
+tags: [go]
+---
+Body.
+-- log/2026-03-02-b.md --
+---
+id: b
+title: Second
+date: 2026-03-02
+tags: [go]
+---
+Body.
+`
+	src := writeSite(t, entries)
+	addFiles(t, src, "-- layouts/partials.html --\n"+withRow(`<li class="my-row">{{.Title}}</li>`))
+	out := filepath.Join(t.TempDir(), "public")
+	mustBuild(t, src, out)
+	page, err := os.ReadFile(filepath.Join(out, "tags", "go", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<li class="my-row">Second</li>`, `<li class="my-row">First &lt;one&gt;</li>`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the tag page lacks %s:\n%s", want, page)
+		}
+	}
+
+	src = writeSite(t, entries)
+	addFiles(t, src, "-- layouts/partials.html --\n"+withRow("<li>\n{{.NoSuchField}}</li>"))
+	rep, err := build(t, src, filepath.Join(t.TempDir(), "public"))
+	if err == nil {
+		t.Fatal("a row that fails built")
+	}
+	line := strings.Count(string(partials[:i]), "\n") + 2 // the row's second line
+	want := regexp.MustCompile(fmt.Sprintf(`^layouts/partials\.html:%d:\d+: error: .*NoSuchField`, line))
+	found := false
+	for _, p := range rep.Problems {
+		found = found || want.MatchString(p.String())
+	}
+	if !found {
+		t.Errorf("problems %v; want one matching %s", rep.Problems, want)
+	}
 }
