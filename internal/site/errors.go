@@ -82,10 +82,7 @@ func (b *builder) memoryEntryOf(e *content.Entry, lesson string, blocks []errorB
 func encodeMessages(msgs []errmem.Message) []byte {
 	out := binary.AppendUvarint(nil, uint64(len(msgs)))
 	for _, m := range msgs {
-		out = binary.AppendUvarint(out, uint64(len(m.Text)))
-		out = append(out, m.Text...)
-		out = binary.AppendUvarint(out, uint64(len(m.Signature)))
-		out = append(out, m.Signature...)
+		out = appendFactString(appendFactString(out, m.Text), m.Signature)
 	}
 	return out
 }
@@ -94,30 +91,13 @@ func decodeMessages(data []byte, found bool) ([]errmem.Message, bool) {
 	if !found {
 		return nil, false
 	}
-	str := func() (string, bool) {
-		n, w := binary.Uvarint(data)
-		if w <= 0 || n > uint64(len(data)-w) {
-			return "", false
-		}
-		s := string(data[w : w+int(n)])
-		data = data[w+int(n):]
-		return s, true
-	}
-	n, w := binary.Uvarint(data)
-	if w <= 0 || n > uint64(len(data)) {
-		return nil, false
-	}
-	data = data[w:]
+	r := factReader{data: data}
+	n := r.count()
 	msgs := make([]errmem.Message, 0, n)
 	for range n {
-		text, ok1 := str()
-		sig, ok2 := str()
-		if !ok1 || !ok2 {
-			return nil, false
-		}
-		msgs = append(msgs, errmem.Message{Text: text, Signature: sig})
+		msgs = append(msgs, errmem.Message{Text: r.str(), Signature: r.str()})
 	}
-	return msgs, len(data) == 0
+	return msgs, r.done()
 }
 
 // memory returns the log's error memory, newest entry first, and the

@@ -19,8 +19,11 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/shiplog/shiplog/internal/buildcache"
 	"github.com/shiplog/shiplog/internal/content"
@@ -51,7 +54,9 @@ func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 	doc := func(i int) search.Doc {
 		e := at(i)
 		scan := b.scan(e)
-		scans[n-1-i], scanned[n-1-i] = scanFacts{errors: scan.Errors, fix: scan.Fix}, true
+		f := scanFacts{errors: scan.Errors, fix: scan.Fix}
+		scans[n-1-i], scanned[n-1-i] = f, true
+		b.keepScanFacts(e, f)
 		return b.searchDoc(e, scan.Text)
 	}
 	// A Builder keeps the index and updates the postings of the terms
@@ -69,12 +74,21 @@ func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i, e := range entries {
-		if !scanned[i] {
-			scan := b.scan(e)
-			scans[i] = scanFacts{errors: scan.Errors, fix: scan.Fix}
-		}
+	// On every core: after an edit nearly every entry's terms come from
+	// the facts cache, and so do these, unless a log is too big to keep
+	// facts; then each body is read back and scanned here.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				if !scanned[i] {
+					scans[i] = b.scanFactsOf(entries[i])
+				}
+			}
+		})
 	}
+	wg.Wait()
 
 	jsName, js := b.searchAssets()
 
