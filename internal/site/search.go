@@ -54,9 +54,7 @@ func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 	doc := func(i int) search.Doc {
 		e := at(i)
 		scan := b.scan(e)
-		f := scanFacts{errors: scan.Errors, fix: scan.Fix}
-		scans[n-1-i], scanned[n-1-i] = f, true
-		b.keepScanFacts(e, f)
+		scans[n-1-i], scanned[n-1-i] = scanFacts{errors: scan.Errors, fix: scan.Fix}, true
 		return b.searchDoc(e, scan.Text)
 	}
 	// A Builder keeps the index and updates the postings of the terms
@@ -75,15 +73,15 @@ func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 		return nil, err
 	}
 	// On every core: after an edit nearly every entry's terms come from
-	// the facts cache, and so do these, unless a log is too big to keep
-	// facts; then each body is read back and scanned here.
+	// the facts cache, so nearly every body is scanned here.
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
 				if !scanned[i] {
-					scans[i] = b.scanFactsOf(entries[i])
+					scan := b.scan(entries[i])
+					scans[i] = scanFacts{errors: scan.Errors, fix: scan.Fix}
 				}
 			}
 		})
