@@ -1,15 +1,13 @@
 package site
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"net/url"
 	"reflect"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/shiplog/shiplog/internal/buildcache"
 	"github.com/shiplog/shiplog/internal/content"
@@ -110,18 +108,11 @@ func decodeMessages(data []byte, found bool) ([]errmem.Message, bool) {
 func (b *builder) memory(scans []scanFacts) (*errmem.Memory, map[*errmem.Entry]*content.Entry) {
 	entries := b.log.Entries
 	mem := &errmem.Memory{Entries: make([]*errmem.Entry, len(entries))}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(1, len(entries)/64)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(entries); i = int(next.Add(1) - 1) {
-				e := entries[i]
-				v := b.views[e]
-				mem.Entries[i] = memoFor(b, "memory", v, func() *errmem.Entry { return b.memoryEntryOf(e, v.LessonText, scans[i].errors) })
-			}
-		})
-	}
-	wg.Wait()
+	parallel(context.Background(), len(entries), func(i int) {
+		e := entries[i]
+		v := b.views[e]
+		mem.Entries[i] = memoFor(b, "memory", v, func() *errmem.Entry { return b.memoryEntryOf(e, v.LessonText, scans[i].errors) })
+	})
 	byEntry := make(map[*errmem.Entry]*content.Entry, len(entries))
 	for i, m := range mem.Entries {
 		byEntry[m] = entries[i]

@@ -9,10 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	xwebp "golang.org/x/image/webp"
@@ -219,35 +217,6 @@ func (b *builder) makeVariants(j imageJob) error {
 		}
 	}
 	return nil
-}
-
-// parallel calls f(0) … f(n-1) on all cores, stopping early when ctx is
-// done. A panic in f is turned into a panic of the caller, never a crash
-// of a worker.
-func parallel(ctx context.Context, n int, f func(i int)) {
-	next := atomic.Int64{}
-	var wg sync.WaitGroup
-	var panicked atomic.Value
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Go(func() {
-			defer func() {
-				if p := recover(); p != nil {
-					panicked.CompareAndSwap(nil, fmt.Sprint(p))
-				}
-			}()
-			for ctx.Err() == nil {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				f(i)
-			}
-		})
-	}
-	wg.Wait()
-	if p := panicked.Load(); p != nil {
-		panic(fmt.Sprintf("making images: %v", p))
-	}
 }
 
 // cardJob is one entry's Open Graph card.

@@ -19,11 +19,8 @@ import (
 	"fmt"
 	"html"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/shiplog/shiplog/internal/buildcache"
 	"github.com/shiplog/shiplog/internal/content"
@@ -74,19 +71,15 @@ func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 	}
 	// On every core: after an edit nearly every entry's terms come from
 	// the facts cache, so nearly every body is scanned here.
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				if !scanned[i] {
-					scan := b.scan(entries[i])
-					scans[i] = scanFacts{errors: scan.Errors, fix: scan.Fix}
-				}
-			}
-		})
+	parallel(ctx, n, func(i int) {
+		if !scanned[i] {
+			scan := b.scan(entries[i])
+			scans[i] = scanFacts{errors: scan.Errors, fix: scan.Fix}
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	wg.Wait()
 
 	jsName, js := b.searchAssets()
 
