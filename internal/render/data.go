@@ -21,11 +21,8 @@ type Site struct {
 	Search   string // URL of the search page, whose index.json is the index
 	Favicon  string // URL of the favicon, "" when none
 	Ticker   Ticker
-	// TickerHTML is the "ticker" partial rendered with this Site: the
-	// strip is the same on every page, so it is rendered once.
-	TickerHTML template.HTML `json:"-"`
-	Serve      bool          // rendered by the dev server
-	Feeds      []FeedLink    // the whole log's feeds, offered on every page
+	Serve    bool       // rendered by the dev server
+	Feeds    []FeedLink // the whole log's feeds, offered on every page
 }
 
 // Ticker is the headline strip at the top of every page.

@@ -7,6 +7,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -33,7 +34,10 @@ type Templates struct {
 	parts   map[partKey]template.HTML
 }
 
-type partKey struct{ name, section string }
+type partKey struct {
+	name, section string
+	whole         bool // rendered with the Site alone
+}
 
 // TemplateError is a template that does not parse or fails while it
 // runs, with its place (Line and Col are 0 when unknown).
@@ -104,14 +108,14 @@ func Compile(files *theme.Files) (*Templates, error) {
 }
 
 // Partial renders the template name, defined in partials.html (or a
-// site's override of it), with data. A part every page shows the same
-// way, such as the ticker, is rendered once per build this way rather
-// than once per page.
+// site's override of it), with data: what the build renders once and
+// shows in many places, such as an entry's row in every list.
 func (t *Templates) Partial(name string, data any) (template.HTML, error) {
 	return t.part("partials.html", name, data)
 }
 
-// part renders the template name, defined in file, with data.
+// part renders the template name with data. file is where name is
+// expected, for the error when no file defines it.
 func (t *Templates) part(file, name string, data any) (template.HTML, error) {
 	tpl, ok := t.byPage[Pages[0]]
 	if !ok || tpl.Lookup(name) == nil {
@@ -119,22 +123,40 @@ func (t *Templates) part(file, name string, data any) (template.HTML, error) {
 	}
 	var buf bytes.Buffer
 	if err := tpl.ExecuteTemplate(&buf, name, data); err != nil {
-		return "", templateError(file, err)
+		return "", templateError(tpl.Lookup(name).Tree.ParseName, err)
 	}
 	return template.HTML(buf.String()), nil
 }
 
-// shared is the template function {{shared NAME .Site .Section}}: the
-// template name of base.html rendered with the Site and the Section (as
-// .Site and .Section), once per Site and section, then reused. The
-// frame of a page (the head's links and scripts, the header, the
-// footer) is the same on every page of a section; rendered per page it
-// was a fifth of the templates' time.
+// shared is the template function for the parts of a page that are the
+// same on many pages, rendered once per Site (and section) and then
+// reused:
+//
+//   - {{shared NAME .Site}} renders NAME with the Site as its data: the
+//     ticker of partials.html, the same on every page;
+//   - {{shared NAME .Site .Section}} renders NAME with .Site and
+//     .Section: the frame's parts base.html defines (the head's links and
+//     scripts, the header, the footer), the same on every page of a
+//     section.
+//
+// Rendered per page, the ticker was two thirds of the templates' time
+// with 30 headlines, and the frame a fifth without.
 //
 // A Site must not change once its pages are being rendered; a new Site
 // (the next build's) starts afresh.
-func (t *Templates) shared(name string, site *Site, section string) (template.HTML, error) {
-	k := partKey{name, section}
+func (t *Templates) shared(name string, site *Site, section ...string) (template.HTML, error) {
+	if len(section) > 1 {
+		return "", fmt.Errorf("shared %q: one section at most, got %d", name, len(section))
+	}
+	var data any = site
+	k, file := partKey{name: name, whole: true}, "partials.html"
+	if len(section) == 1 {
+		data = struct {
+			Site    *Site
+			Section string
+		}{site, section[0]}
+		k, file = partKey{name: name, section: section[0]}, "base.html"
+	}
 	t.mu.Lock()
 	if t.partsOf != site {
 		t.partsOf, t.parts = site, map[partKey]template.HTML{}
@@ -144,10 +166,7 @@ func (t *Templates) shared(name string, site *Site, section string) (template.HT
 	if ok {
 		return h, nil
 	}
-	h, err := t.part("base.html", name, struct {
-		Site    *Site
-		Section string
-	}{site, section})
+	h, err := t.part(file, name, data)
 	if err != nil {
 		return "", err
 	}
@@ -166,6 +185,11 @@ func (t *Templates) Execute(w io.Writer, page string, data any) error {
 		return fmt.Errorf("no template %s", page)
 	}
 	if err := tpl.ExecuteTemplate(w, "base", data); err != nil {
+		// A shared part that failed is reported at its own place, not
+		// at base.html's call of it.
+		if te := (*TemplateError)(nil); errors.As(err, &te) {
+			return te
+		}
 		return templateError(page, err)
 	}
 	return nil

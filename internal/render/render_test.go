@@ -188,10 +188,10 @@ func TestExecuteError(t *testing.T) {
 	}
 }
 
-// The ticker is rendered once per build with Partial and shown by base
-// as it is: its headlines come out escaped, and the page carries the
-// strip exactly as Partial made it.
-func TestPartialTicker(t *testing.T) {
+// The ticker is rendered once per Site ({{shared "ticker" .Site}}) and
+// every page carries it as the "ticker" partial renders it: its
+// headlines escaped, once.
+func TestSharedTicker(t *testing.T) {
 	tpl := defaultTemplates(t)
 	page := pages()["log.html"].(*StreamPage)
 	strip, err := tpl.Partial("ticker", page.Site)
@@ -205,16 +205,38 @@ func TestPartialTicker(t *testing.T) {
 	if strings.Contains(s, "<img src=x") {
 		t.Fatalf("ticker partial: a headline came out as markup:\n%s", s)
 	}
-	site := *page.Site
-	site.TickerHTML = strip
-	p := *page
-	p.Site = &site
-	var buf bytes.Buffer
-	if err := tpl.Execute(&buf, "log.html", &p); err != nil {
+	for _, name := range []string{"log.html", "entry.html"} {
+		var buf bytes.Buffer
+		if err := tpl.Execute(&buf, name, pages()[name]); err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(buf.String(), s); n != 1 {
+			t.Errorf("%s carries the rendered strip %d times, want 1", name, n)
+		}
+	}
+	if got := tpl.parts[partKey{name: "ticker", whole: true}]; got != strip {
+		t.Errorf("the strip kept for the Site is %q, want the partial's", got)
+	}
+}
+
+// A ticker of the site's own that fails is an error at its place in
+// partials.html, whether it is shown once per Site or once per page.
+func TestSharedTickerError(t *testing.T) {
+	partials, err := os.ReadFile(filepath.Join("..", "theme", "files", "partials.html"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(buf.String(), s); n != 1 {
-		t.Errorf("the page carries the rendered strip %d times, want 1", n)
+	i := strings.Index(string(partials), `{{define "ticker" -}}`)
+	own := string(partials[:i]) + "{{define \"ticker\" -}}\n<p>{{.Nope}}</p>{{end}}{{define \"unused-ticker\" -}}" + string(partials[i+len(`{{define "ticker" -}}`):])
+	tpl, err := overridden(t, map[string]string{"partials.html": own})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = tpl.Execute(&bytes.Buffer{}, "log.html", pages()["log.html"])
+	var te *TemplateError
+	line := strings.Count(string(partials[:i]), "\n") + 2
+	if !errors.As(err, &te) || te.File != "partials.html" || te.Line != line || !strings.Contains(err.Error(), "Nope") {
+		t.Errorf("Execute with a failing ticker = %v, want partials.html:%d", err, line)
 	}
 }
 
@@ -278,7 +300,7 @@ func TestSharedParts(t *testing.T) {
 	if h := header(render("archive.html", archive)); !strings.Contains(h, `archive/" aria-current="page">Archive`) || strings.Contains(h, `log/" aria-current`) {
 		t.Errorf("the archive's header, after the log's, does not mark Archive alone:\n%s", h)
 	}
-	if tpl.parts[partKey{"site-header", "log"}] == "" || len(tpl.parts) < 5 {
+	if tpl.parts[partKey{name: "site-header", section: "log"}] == "" || len(tpl.parts) < 5 {
 		t.Errorf("parts kept: %d, want the log's and the archive's", len(tpl.parts))
 	}
 	// The next build's Site, with another title: rendered again.

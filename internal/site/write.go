@@ -225,12 +225,6 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	if jobs, err = b.narrowJobs(append(jobs, feeds...)); err != nil {
 		return err
 	}
-	// Every page shows the same strip: rendered here, once, after the
-	// last of the Site's fields is set. It was a third of the templates'
-	// time with 30 headlines, rendered per page.
-	if b.site.TickerHTML, err = b.tpl.Partial("ticker", b.site); err != nil {
-		return err
-	}
 	return b.run(ctx, st, jobs)
 }
 
