@@ -37,7 +37,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -380,29 +379,20 @@ func (ix *Index) Files() []File {
 		}
 		return lo, hi
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(1, len(cuts)/4)) {
-		wg.Go(func() {
-			var text []byte
-			for c := int(next.Add(1) - 1); c < len(cuts); c = int(next.Add(1) - 1) {
-				lo, hi := span(c)
-				first, last := terms[lo].term, terms[hi-1].term
-				sh := kept[first]
-				if sh == nil || sh.stale || sh.count != hi-lo || sh.last != last {
-					var data []byte
-					data, text = encodeShard(terms[lo:hi], text)
-					sum := sha256.Sum256(data)
-					sh = &shardFile{first: first, last: last, count: hi - lo, name: fmt.Sprintf("s/%x.json", sum[:6]), data: data}
-					if ix.kept == nil {
-						sh.data = nil // made by Build: encoded again when written
-					}
-				}
-				shards[c] = sh
+	onCores(context.Background(), len(cuts), 1, func(c int) {
+		lo, hi := span(c)
+		first, last := terms[lo].term, terms[hi-1].term
+		sh := kept[first]
+		if sh == nil || sh.stale || sh.count != hi-lo || sh.last != last {
+			data, _ := encodeShard(terms[lo:hi], nil)
+			sum := sha256.Sum256(data)
+			sh = &shardFile{first: first, last: last, count: hi - lo, name: fmt.Sprintf("s/%x.json", sum[:6]), data: data}
+			if ix.kept == nil {
+				sh.data = nil // made by Build: encoded again when written
 			}
-		})
-	}
-	wg.Wait()
+		}
+		shards[c] = sh
+	})
 	for c, sh := range shards {
 		m.First = append(m.First, sh.first)
 		m.Shards = append(m.Shards, sh.name)

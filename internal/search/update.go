@@ -280,30 +280,37 @@ func sameTerms(a, b []termWeight) bool {
 	return slices.Equal(a, b)
 }
 
-// allTerms returns the terms of n documents, computed on every core.
-func allTerms(ctx context.Context, n int, doc func(int) Doc, opts Options) ([][]termWeight, error) {
-	all := make([][]termWeight, n)
-	const batch = 256
+// onCores calls f(0) … f(n-1) on every core, each worker taking batch
+// of them at a time, and stops early when ctx is done.
+func onCores(ctx context.Context, n, batch int, f func(i int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), (n+batch-1)/batch) {
 		wg.Go(func() {
 			for {
-				lo := int(next.Add(batch)) - batch
+				lo := int(next.Add(int64(batch))) - batch
 				if lo >= n || ctx.Err() != nil {
 					return
 				}
 				for i := lo; i < min(lo+batch, n); i++ {
-					if opts.Terms != nil {
-						all[i] = opts.Terms(i, doc).t
-					} else {
-						all[i] = sortedTerms(doc(i))
-					}
+					f(i)
 				}
 			}
 		})
 	}
 	wg.Wait()
+}
+
+// allTerms returns the terms of n documents, computed on every core.
+func allTerms(ctx context.Context, n int, doc func(int) Doc, opts Options) ([][]termWeight, error) {
+	all := make([][]termWeight, n)
+	onCores(ctx, n, 256, func(i int) {
+		if opts.Terms != nil {
+			all[i] = opts.Terms(i, doc).t
+		} else {
+			all[i] = sortedTerms(doc(i))
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
