@@ -16,7 +16,10 @@ var (
 	benignRe = regexp.MustCompile(`(?i)^\S*\s*(?:\[?(?:info|debug|trace|notice)\]?:?\s|level=(?:info|debug|trace)\b)|\s(?:INFO|DEBUG|TRACE)\s`)
 	// frameRe matches lines of a stack trace, which repeat the error's
 	// place rather than say what it is.
-	frameRe = regexp.MustCompile(`^\s+at\s|^\s*File ".*", line \d+|^\s*\S+\.(?:go|rs|c|cc|cpp|py|rb|java|kt|js|ts):\d+(?::\d+)?\s*(?:\+0x[0-9a-f]+)?$|^goroutine \d+ \[|^\s*\.\.\. \d+ more|^\s*#\d+\s+0x[0-9a-f]+|^\s*\d+: 0x[0-9a-f]+|^\s*-->\s|^\s*\|\s*$|^\s*\d+\s*\|`)
+	// Every branch is anchored at the start inside one group: with a ^
+	// in each branch instead, regexp tried the pattern at every byte of
+	// the line.
+	frameRe = regexp.MustCompile(`^(?:\s+at\s|\s*File ".*", line \d+|\s*\S+\.(?:go|rs|c|cc|cpp|py|rb|java|kt|js|ts):\d+(?::\d+)?\s*(?:\+0x[0-9a-f]+)?$|goroutine \d+ \[|\s*\.\.\. \d+ more|\s*#\d+\s+0x[0-9a-f]+|\s*\d+: 0x[0-9a-f]+|\s*-->\s|\s*\|\s*$|\s*\d+\s*\|)`)
 	// promptRe matches a shell prompt line in a console block.
 	promptRe = regexp.MustCompile(`^\s*(?:\$|#|>|PS [^>]*>)\s`)
 	// ciPrefixRe is the timestamp a CI runner puts before every line.
@@ -90,8 +93,12 @@ func FromBlock(text, lang string) []string {
 func splitLines(text string) []string {
 	var out []string
 	for l := range strings.SplitSeq(text, "\n") {
-		l = ansiRe.ReplaceAllString(l, "")
-		l = ciPrefixRe.ReplaceAllString(l, "")
+		if strings.IndexByte(l, 0x1b) >= 0 {
+			l = ansiRe.ReplaceAllString(l, "")
+		}
+		if l != "" && l[0] >= '0' && l[0] <= '9' {
+			l = ciPrefixRe.ReplaceAllString(l, "")
+		}
 		l = strings.TrimRight(l, " \t\r")
 		if strings.TrimSpace(l) == "" {
 			continue
