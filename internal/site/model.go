@@ -163,6 +163,7 @@ type relatedIndex struct {
 	member  [][][2]int32 // per entry, its terms and its place in each
 	score   []int32      // scratch, per entry
 	seen    []int32      // scratch: the call that last scored each entry
+	cands   []int32      // scratch: the entries a call scored
 	call    int32
 	ids     map[*content.Entry]int32
 }
@@ -204,7 +205,8 @@ func (x *relatedIndex) related(e *content.Entry, n int) []*content.Entry {
 		return nil
 	}
 	x.call++
-	var cands []int32
+	cands := x.cands[:0]
+	defer func() { x.cands = cands }()
 	for _, m := range x.member[self] {
 		t, i := x.terms[m[0]], int(m[1])
 		for _, o := range t[max(0, i-window):min(len(t), i+window+1)] {

@@ -14,6 +14,7 @@ package site
 // for its text, its error blocks and the heading of its fix.
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/shiplog/shiplog/internal/buildcache"
 	"github.com/shiplog/shiplog/internal/content"
@@ -268,15 +270,25 @@ var blockTags = map[string]bool{
 // code-error" data-lang="…"> around one <code>, headings carry their id).
 func scanBody(h string) bodyScan {
 	var s bodyScan
-	var text, block, heading strings.Builder
-	text.Grow(len(h) / 2) // about what is left of a body without its tags
+	var block, heading strings.Builder
+	// The text is gathered in a buffer kept between scans and copied out
+	// once, at its size: a builder grown by doubling allocated about
+	// twice the text of every body of the log.
+	buf := scanBufs.Get().(*[]byte)
+	text := (*buf)[:0]
+	defer func() {
+		if cap(text) <= 1<<20 {
+			*buf = text
+			scanBufs.Put(buf)
+		}
+	}()
 	var inError, inCode, inHeading bool
 	var lang, headingID string
 	write := func(seg string) {
 		if strings.IndexByte(seg, '&') >= 0 {
 			seg = html.UnescapeString(seg)
 		}
-		text.WriteString(seg)
+		text = append(text, seg...)
 		if inCode {
 			block.WriteString(seg)
 		}
@@ -344,12 +356,14 @@ func scanBody(h string) bodyScan {
 			}
 		}
 		if blockTags[name] {
-			text.WriteByte('\n')
+			text = append(text, '\n')
 		}
 	}
-	s.Text = strings.TrimSpace(text.String())
+	s.Text = string(bytes.TrimSpace(text))
 	return s
 }
+
+var scanBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // attr returns the value of attribute name in a tag's text.
 func attr(tag, name string) string {
