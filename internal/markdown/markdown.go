@@ -187,7 +187,7 @@ func (r *Renderer) Render(d Doc) (*Result, error) {
 	defer putHTMLBuf(buf)
 	buf.Reset()
 	buf.Grow(len(d.Source) * 2)
-	if err := r.md.Renderer().Render(buf, d.Source, doc); err != nil {
+	if err := r.md.Renderer().Render(bufWriter{buf}, d.Source, doc); err != nil {
 		return nil, fmt.Errorf("render %s: %w", d.Path, err)
 	}
 	res.HTML = bytes.Clone(buf.Bytes())
@@ -202,7 +202,7 @@ func (r *Renderer) Render(d Doc) (*Result, error) {
 			c = next
 		}
 		lesson.AppendChild(lesson, para)
-		if err := r.md.Renderer().Render(&lb, d.Source, lesson); err != nil {
+		if err := r.md.Renderer().Render(bufWriter{&lb}, d.Source, lesson); err != nil {
 			return nil, fmt.Errorf("render lesson of %s: %w", d.Path, err)
 		}
 		h := bytes.TrimSpace(lb.Bytes())
@@ -284,8 +284,9 @@ func plainText(n ast.Node, src []byte) string {
 }
 
 // bufWriter is a bytes.Buffer as the util.BufWriter goldmark's writers
-// want, without a bufio.Writer's 4 KB buffer in front of it (plainText
-// runs for every heading and paragraph it reads).
+// want, without a bufio.Writer's 4 KB buffer in front of it: Render
+// would otherwise make one per entry and lesson, and plainText one for
+// every heading and paragraph it reads.
 type bufWriter struct{ *bytes.Buffer }
 
 func (bufWriter) Available() int { return 0 }
