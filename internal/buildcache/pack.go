@@ -85,10 +85,19 @@ type packLoc struct {
 type packFile struct {
 	name    string // without its extension
 	f       *os.File
-	size    int64
+	size    int64         // its size, pending records included
 	records []packIndexed // what its index lists (or will)
 	indexed int           // how many of records the index on disk lists
+	// pending are the last records appended, not yet written: the file
+	// is written a megabyte at a time, as a write per record (one per
+	// entry of a cold build) cost a tenth of a second per thousand
+	// entries, under the lock every renderer waits on. They end at size.
+	pending []byte
 }
+
+// packWriteSize is how many bytes of records a pack gathers before it
+// writes them.
+const packWriteSize = 1 << 20
 
 type packIndexed struct {
 	key Key
@@ -129,7 +138,7 @@ func (c *Pack) Flush() error {
 	if c.cur == nil || c.cur.indexed == len(c.cur.records) {
 		return nil
 	}
-	return writeIndex(c.cur)
+	return c.writeIndexLocked(c.cur)
 }
 
 // Close flushes the cache and closes its files. The cache must not be
@@ -257,18 +266,29 @@ func (c *Pack) Reread(k Key) ([]byte, bool) {
 // so the value is stored again.
 func (c *Pack) read(k Key) (v []byte, sum Key, ok bool) {
 	c.load()
+	var rec []byte
+	read := false
 	c.mu.Lock()
 	loc, ok := c.index[k]
 	var r packIndexed
 	if ok {
 		r = loc.pack.records[loc.i] // under the lock: appends grow records
+		rec = make([]byte, recordHead+r.n)
+		// A record not written yet is copied from what is pending.
+		if start := loc.pack.size - int64(len(loc.pack.pending)); r.off >= start {
+			copy(rec, loc.pack.pending[r.off-start:])
+			read = true
+		}
 	}
 	c.mu.Unlock()
 	if !ok {
 		return nil, sum, false
 	}
-	rec := make([]byte, recordHead+r.n)
-	if _, err := loc.pack.f.ReadAt(rec, r.off); err == nil && checkRecord(rec, k) {
+	if !read {
+		_, err := loc.pack.f.ReadAt(rec, r.off)
+		read = err == nil
+	}
+	if read && checkRecord(rec, k) {
 		return rec[recordHead:], r.sum, true
 	}
 	c.corrupt.Add(1)
@@ -303,12 +323,12 @@ func (c *Pack) Store(k Key, v []byte) (Key, error) {
 		return sum, nil
 	}
 	c.load()
-	rec := make([]byte, recordHead, recordHead+len(v))
-	binary.BigEndian.PutUint32(rec[4:], uint32(len(v)))
-	copy(rec[8:], k[:])
-	copy(rec[8+sha256.Size:], sum[:])
-	rec = append(rec, v...)
-	binary.BigEndian.PutUint32(rec, crc32.Checksum(rec[4:], castagnoli))
+	var head [recordHead]byte
+	binary.BigEndian.PutUint32(head[4:], uint32(len(v)))
+	copy(head[8:], k[:])
+	copy(head[8+sha256.Size:], sum[:])
+	crc := crc32.Update(crc32.Checksum(head[4:], castagnoli), castagnoli, v)
+	binary.BigEndian.PutUint32(head[:], crc)
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -316,15 +336,17 @@ func (c *Pack) Store(k Key, v []byte) (Key, error) {
 	if loc, ok := c.index[k]; ok && loc.pack.records[loc.i].sum == sum {
 		return sum, nil // stored already (two entries can render alike)
 	}
-	if err := c.appendLocked(k, sum, rec); err != nil {
+	if err := c.appendLocked(k, sum, head[:], v); err != nil {
 		return sum, err
 	}
 	c.puts.Add(1)
 	return sum, nil
 }
 
-// appendLocked appends the record rec of k to the process's pack.
-func (c *Pack) appendLocked(k, sum Key, rec []byte) error {
+// appendLocked appends the record of k, its head and then its value v,
+// to the process's pack. It is written with the records after it, once
+// they are a megabyte, or when the index is written.
+func (c *Pack) appendLocked(k, sum Key, head, v []byte) error {
 	if c.cur == nil {
 		p, err := c.newPackLocked()
 		if err != nil {
@@ -333,14 +355,44 @@ func (c *Pack) appendLocked(k, sum Key, rec []byte) error {
 		c.cur = p
 	}
 	p := c.cur
-	if _, err := p.f.WriteAt(rec, p.size); err != nil {
-		return err
+	if p.pending == nil {
+		p.pending = make([]byte, 0, packWriteSize+len(head)+len(v))
 	}
-	r := packIndexed{key: k, off: p.size, n: len(rec) - recordHead, sum: sum}
-	p.size += int64(len(rec))
+	p.pending = append(append(p.pending, head...), v...)
+	r := packIndexed{key: k, off: p.size, n: len(v), sum: sum}
+	p.size += int64(len(head) + len(v))
 	p.records = append(p.records, r)
 	c.index[k] = packLoc{p, len(p.records) - 1}
+	if len(p.pending) >= packWriteSize {
+		return c.writePendingLocked(p)
+	}
 	return nil
+}
+
+// writePendingLocked writes p's pending records. When that fails they
+// are forgotten, so they are neither read nor indexed.
+func (c *Pack) writePendingLocked(p *packFile) error {
+	if len(p.pending) == 0 {
+		return nil
+	}
+	start := p.size - int64(len(p.pending))
+	_, err := p.f.WriteAt(p.pending, start)
+	if cap(p.pending) > 4*packWriteSize {
+		p.pending = nil // one huge value grew it
+	} else {
+		p.pending = p.pending[:0]
+	}
+	if err != nil {
+		p.size = start
+		for len(p.records) > p.indexed && p.records[len(p.records)-1].off >= start {
+			r := p.records[len(p.records)-1]
+			if c.index[r.key] == (packLoc{p, len(p.records) - 1}) {
+				delete(c.index, r.key)
+			}
+			p.records = p.records[:len(p.records)-1]
+		}
+	}
+	return err
 }
 
 // newPackLocked creates a pack for this process to append to.
@@ -409,7 +461,7 @@ func (c *Pack) Prune() error {
 		}
 	}
 	if c.cur != nil && c.cur.indexed < len(c.cur.records) {
-		firstErr = cmpErr(firstErr, writeIndex(c.cur))
+		firstErr = cmpErr(firstErr, c.writeIndexLocked(c.cur))
 	}
 	c.removeLeftovers()
 	return firstErr
@@ -433,14 +485,14 @@ func (c *Pack) dropLocked(p *packFile) error {
 			delete(c.index, r.key)
 			continue
 		}
-		if err := c.appendLocked(r.key, r.sum, rec); err != nil {
+		if err := c.appendLocked(r.key, r.sum, rec[:recordHead], rec[recordHead:]); err != nil {
 			return err
 		}
 		moved = true
 	}
 	if moved {
 		// The moved values must be indexed before their old pack goes.
-		if err := writeIndex(c.cur); err != nil {
+		if err := c.writeIndexLocked(c.cur); err != nil {
 			return err
 		}
 	}
@@ -451,8 +503,12 @@ func (c *Pack) dropLocked(p *packFile) error {
 	return nil
 }
 
-// writeIndex writes p's index next to it.
-func writeIndex(p *packFile) error {
+// writeIndexLocked writes p's pending records, then its index next to
+// it.
+func (c *Pack) writeIndexLocked(p *packFile) error {
+	if err := c.writePendingLocked(p); err != nil {
+		return err
+	}
 	buf := make([]byte, 0, len(indexMagic)+len(p.records)*indexEntry+4)
 	buf = append(buf, indexMagic...)
 	for _, r := range p.records {

@@ -332,3 +332,75 @@ func TestPackPruneKeepsOwnPack(t *testing.T) {
 		t.Errorf("%d values left, want 5", n)
 	}
 }
+
+// Records are written a megabyte at a time: one stored a moment ago is
+// read from what is pending, one stored before a megabyte followed it
+// from the file, and both reach the next process once indexed.
+func TestPackPendingRecords(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "entries")
+	c := OpenPack(dir)
+	value := func(i int) []byte { return bytes.Repeat([]byte{byte(i)}, 100_000+i) }
+	for i := range 30 { // 3 MB: two writes, and some records left pending
+		if err := c.Put(packKey(fmt.Sprint(i)), value(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.mu.Lock()
+	pending, size := len(c.cur.pending), c.cur.size
+	c.mu.Unlock()
+	if pending == 0 || pending >= packWriteSize {
+		t.Fatalf("%d bytes pending after 3 MB, want some below %d", pending, packWriteSize)
+	}
+	if info, err := os.Stat(c.cur.name + ".pack"); err != nil || info.Size() != size-int64(pending) {
+		t.Fatalf("pack file holds %v bytes, want the %d written", info, size-int64(pending))
+	}
+	for _, i := range []int{0, 29} { // on disk, pending
+		if got, ok := c.Get(packKey(fmt.Sprint(i))); !ok || !bytes.Equal(got, value(i)) {
+			t.Fatalf("Get(%d) = %d bytes, %v", i, len(got), ok)
+		}
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	d := OpenPack(dir)
+	defer d.Close()
+	for i := range 30 {
+		if got, ok := d.Get(packKey(fmt.Sprint(i))); !ok || !bytes.Equal(got, value(i)) {
+			t.Fatalf("next process: Get(%d) = %d bytes, %v", i, len(got), ok)
+		}
+	}
+	if n := d.corrupt.Load(); n != 0 {
+		t.Errorf("%d damaged records", n)
+	}
+}
+
+// When the pending records cannot be written, they are forgotten: a
+// miss, not a damaged record, and not in the index.
+func TestPackFailedWriteForgets(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "entries")
+	c := OpenPack(dir)
+	if err := c.Put(packKey("kept"), []byte("written")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	c.mu.Lock()
+	c.cur.f.Close() // every write fails from now on
+	c.mu.Unlock()
+	if err := c.Put(packKey("lost"), bytes.Repeat([]byte{1}, packWriteSize)); err == nil {
+		t.Fatal("Put of a megabyte into a closed pack: no error")
+	}
+	if _, ok := c.Get(packKey("lost")); ok {
+		t.Error("a record never written is read")
+	}
+	if n := c.corrupt.Load(); n != 0 {
+		t.Errorf("%d damaged records, want the lost one a plain miss", n)
+	}
+	c.mu.Lock()
+	n := len(c.cur.records)
+	c.mu.Unlock()
+	if n != 1 {
+		t.Errorf("%d records listed, want the one written", n)
+	}
+}
