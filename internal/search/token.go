@@ -115,6 +115,9 @@ func word(raw string) (Word, bool) {
 	if w, ok, plain := plainWord(raw); plain {
 		return w, ok
 	}
+	if isASCII(raw) {
+		return wordASCII(raw)
+	}
 	if !strings.ContainsFunc(raw, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
 		return Word{}, false
 	}
@@ -149,6 +152,94 @@ func word(raw string) (Word, bool) {
 	}
 	return w, true
 }
+
+// wordASCII is word for a word of ASCII characters that is not plain
+// (it has joiners or capitals inside): the same rules, on bytes, its
+// parts slices of raw unless they need lowercasing. Names and error
+// codes are most of such words, and word's rune-by-rune splitting cost
+// a fifth of indexing.
+func wordASCII(raw string) (Word, bool) {
+	alnum := false
+	for i := 0; i < len(raw) && !alnum; i++ {
+		alnum = isAlnum(raw[i])
+	}
+	if !alnum || len(raw) < 2 {
+		return Word{}, false
+	}
+	w := Word{Text: strings.ToLower(raw)}
+	add := func(p string) {
+		p = strings.ToLower(p)
+		if len(p) >= 2 && p != w.Text && !contains(w.Parts, p) {
+			w.Parts = append(w.Parts, p)
+		}
+	}
+	var bigsBuf, smallsBuf [16]string
+	bigs := appendSegments(bigsBuf[:0], raw, strong)
+	for _, big := range bigs {
+		add(big)
+		for _, small := range appendSegments(smallsBuf[:0], big, "-_") {
+			eachCamelASCII(small, add)
+		}
+	}
+	at := 0
+	for i, big := range bigs[:max(0, len(bigs)-1)] {
+		at += strings.Index(raw[at:], big) + len(big)
+		if i > 0 {
+			add(raw[:at])
+		}
+	}
+	return w, true
+}
+
+// appendSegments is segments of an ASCII word, appended to out.
+func appendSegments(out []string, s, seps string) []string {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if strings.IndexByte(seps, c) < 0 {
+			continue
+		}
+		if c == '.' && i > 0 && isDigit(s[i-1]) && i+1 < len(s) && isDigit(s[i+1]) {
+			continue
+		}
+		if i > start {
+			out = append(out, s[start:i])
+		}
+		start = i + 1
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// eachCamelASCII calls fn with each part camel returns for an ASCII s.
+func eachCamelASCII(s string, fn func(string)) {
+	start := 0
+	for k := 1; k < len(s); k++ {
+		lowerUpper := isLower(s[k-1]) && isUpper(s[k])
+		acronymEnd := k+1 < len(s) && isUpper(s[k-1]) && isUpper(s[k]) && isLower(s[k+1])
+		if lowerUpper || acronymEnd {
+			fn(s[start:k])
+			start = k
+		}
+	}
+	fn(s[start:])
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isAlnum(c byte) bool { return isLower(c) || isUpper(c) || isDigit(c) }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // WordCase is one line of testdata/words.jsonl: a text and its words as
@@ -116,4 +118,98 @@ func BenchmarkWords(b *testing.B) {
 	for b.Loop() {
 		Words(text)
 	}
+}
+
+// wordRef is word as it was before its ASCII path: rune by rune for
+// every word. The ASCII path must split every word the same way.
+func wordRef(raw string) (Word, bool) {
+	if w, ok, plain := plainWord(raw); plain {
+		return w, ok
+	}
+	if !strings.ContainsFunc(raw, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
+		return Word{}, false
+	}
+	w := Word{Text: strings.ToLower(raw)}
+	if utf8.RuneCountInString(w.Text) < 2 {
+		return Word{}, false
+	}
+	add := func(p string) {
+		p = strings.ToLower(p)
+		if utf8.RuneCountInString(p) >= 2 && p != w.Text && !contains(w.Parts, p) {
+			w.Parts = append(w.Parts, p)
+		}
+	}
+	bigs := segments(raw, strong)
+	for _, big := range bigs {
+		add(big)
+		for _, small := range segments(big, "-_") {
+			for _, p := range camel(small) {
+				add(p)
+			}
+		}
+	}
+	at := 0
+	for i, big := range bigs[:max(0, len(bigs)-1)] {
+		at += strings.Index(raw[at:], big) + len(big)
+		if i > 0 {
+			add(raw[:at])
+		}
+	}
+	return w, true
+}
+
+// sameWords checks that text splits into the same words with word's
+// ASCII path as with wordRef.
+func sameWords(t *testing.T, text string) {
+	t.Helper()
+	var got []Word
+	eachWord(text, func(w Word) { got = append(got, w) })
+	var want []Word
+	i := 0
+	for i < len(text) {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if !inWord(r) {
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(text) {
+			r, n := utf8.DecodeRuneInString(text[j:])
+			if !inWord(r) {
+				break
+			}
+			j += n
+		}
+		end := j
+		for end > i && strings.IndexByte(trailing, text[end-1]) >= 0 {
+			end--
+		}
+		if w, ok := wordRef(text[i:end]); ok {
+			want = append(want, w)
+		}
+		i = j
+	}
+	if show(got) != show(want) {
+		t.Fatalf("words of %q:\n got %s\nwant %s", text, show(got), show(want))
+	}
+}
+
+func TestWordASCIIMatchesRunes(t *testing.T) {
+	for _, c := range readWordCases(t) {
+		sameWords(t, c.In)
+	}
+	for _, s := range []string{
+		"net::ERR_CONNECTION_REFUSED", "HTTPServer getElementById XMLHttpRequest", "1.2.3.4:8080 v1.2.3-rc.1",
+		"a.b", "x.1.2.y", "..a..b..", "import.meta.env.VITE_API_URL", "kafka-3.internal:8080", "C++ C# me@host __init__",
+		"ABCdef aBC Ab", "s3://bucket/key", "x64 e2e A1b2C3", "1.a.2", "a1.2b", "9.9.9.9.", "-_-", "_a_", "a__b--c",
+	} {
+		sameWords(t, s)
+	}
+}
+
+func FuzzWordASCII(f *testing.F) {
+	for _, s := range []string{"net::ERR_X", "getElementById", "127.0.0.1:3306", "HTTPServer", "a.b.c", "x_1-Y.2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { sameWords(t, s) })
 }
