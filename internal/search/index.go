@@ -32,6 +32,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -339,7 +340,7 @@ func (ix *Index) Files() []File {
 		}
 		// search.js compares strings by UTF-16 code units; sort the
 		// same way so its binary search agrees.
-		slices.SortFunc(ix.sorted, comparePostings)
+		sortOnCores(ix.sorted, comparePostings)
 	}
 	terms := ix.sorted
 	lower := uint64(max(ix.opts.ShardSize/2, 1))
@@ -410,6 +411,35 @@ func (ix *Index) Files() []File {
 	}
 	files[0] = File{Name: "index.json", Data: encodeJSON(m)}
 	return files
+}
+
+// sortOnCores sorts s by cmp, its two halves at once and then merged:
+// sorting the terms of a 10k log took a tenth of a second on one core
+// while the pages waited. cmp must be a total order (equal elements are
+// not told apart).
+func sortOnCores[T any](s []T, cmp func(a, b T) int) {
+	if len(s) < 4096 || runtime.GOMAXPROCS(0) < 2 {
+		slices.SortFunc(s, cmp)
+		return
+	}
+	mid := len(s) / 2
+	var wg sync.WaitGroup
+	wg.Go(func() { slices.SortFunc(s[:mid], cmp) })
+	slices.SortFunc(s[mid:], cmp)
+	wg.Wait()
+	left := slices.Clone(s[:mid])
+	i, j, k := 0, mid, 0
+	for i < len(left) && j < len(s) {
+		if cmp(s[j], left[i]) < 0 {
+			s[k] = s[j]
+			j++
+		} else {
+			s[k] = left[i]
+			i++
+		}
+		k++
+	}
+	copy(s[k:], left[i:]) // what is left of s[j:] is in place already
 }
 
 // encodeShard returns the JSON of the shard of terms, using text as

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -267,6 +268,23 @@ func TestTermsKept(t *testing.T) {
 	for _, bad := range [][]byte{nil, {5}, kept[0][:len(kept[0])-1], append(bytes.Clone(kept[0]), 0), {1, 3, 'a', 'b', 'c', 9}, {1, 0, 1}} {
 		if _, ok := DecodeTerms(bad); ok {
 			t.Errorf("DecodeTerms(%q) accepted damaged terms", bad)
+		}
+	}
+}
+
+// sortOnCores sorts as slices.SortFunc does, at every size around its
+// threshold and with repeated keys.
+func TestSortOnCores(t *testing.T) {
+	for _, n := range []int{0, 1, 4095, 4096, 4097, 10000} {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = (i * 7919) % 1013
+		}
+		want := slices.Clone(s)
+		slices.Sort(want)
+		sortOnCores(s, func(a, b int) int { return a - b })
+		if !slices.Equal(s, want) {
+			t.Fatalf("n=%d: not sorted", n)
 		}
 	}
 }
