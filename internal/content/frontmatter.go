@@ -94,6 +94,16 @@ const maxYAMLValues = 10000
 // parseYAML decodes YAML front matter into fields. lineOff is added to the
 // parser's lines to count in the source file.
 func parseYAML(path string, fm []byte, lineOff int) ([]field, diag.List) {
+	// Most front matter is simple enough to decode without yaml.v3, and
+	// much faster; fastYAML gives the same fields or says it cannot.
+	if fields, ok := fastYAML(fm, lineOff); ok {
+		return fields, nil
+	}
+	return parseYAMLSlow(path, fm, lineOff)
+}
+
+// parseYAMLSlow is parseYAML with yaml.v3, for any front matter.
+func parseYAMLSlow(path string, fm []byte, lineOff int) ([]field, diag.List) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(fm, &doc); err != nil {
 		line := 1
