@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/shiplog/shiplog/internal/buildcache"
 	"github.com/shiplog/shiplog/internal/content"
@@ -642,172 +641,109 @@ func redirectsFile(b *builder, entries []*content.Entry) []byte {
 // one output path, a file that cannot be read, an overridden template
 // that fails.
 func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
-	if problems := claimAll(jobs, st.claim); len(problems) > 0 {
-		return &diag.ListError{List: problems}
-	}
-	b.opts.Progress.start("writing pages", len(jobs))
-	r := b.startRunner(ctx, st, 0)
-	// The early jobs go first: what they hold (the search index, every
-	// entry's lesson) can then go before the record of the output grows.
-	r.queue(jobs, true)
-	r.queue(jobs, false)
-	if err := r.wait(); err != nil {
-		return err
-	}
-	b.count(jobs)
-	return nil
-}
-
-// claimAll claims the jobs' output paths, rank by rank, in the jobs'
-// order within a rank, and returns a problem for each path two jobs
-// want. A pass per rank rather than a sorted copy of the jobs (34 MB
-// at 100,000 entries, made when the build's heap is at its largest).
-func claimAll(jobs []job, claim func(out, by string) (prev string, ok bool)) diag.List {
 	var problems diag.List
+	// Claimed rank by rank, in the jobs' order within a rank: a pass per
+	// rank rather than a sorted copy of the jobs (34 MB at 100,000
+	// entries, made when the build's heap is at its largest).
 	for rank := range ranks {
 		for _, j := range jobs {
 			if j.rank != rank {
 				continue
 			}
-			if prev, ok := claim(j.out, j.by); !ok {
+			if prev, ok := st.claim(j.out, j.by); !ok {
 				problems.Add(diag.Errorf(j.src, j.line, j.col, "rename one of them",
 					"%s is written by both %s and %s", j.out, prev, j.by))
 			}
 		}
 	}
-	return problems
-}
-
-// freshClaims is a claim function over claims of its own, for telling
-// which jobs collide without a stage.
-func freshClaims() func(out, by string) (string, bool) {
-	seen := map[string]string{}
-	return func(out, by string) (string, bool) {
-		if prev, ok := seen[out]; ok {
-			return prev, false
-		}
-		seen[out] = by
-		return "", true
+	if len(problems) > 0 {
+		return &diag.ListError{List: problems}
 	}
-}
-
-// count records how many files and pages jobs wrote.
-func (b *builder) count(jobs []job) {
+	ch := make(chan job)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	fail := func(j job, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		var te *render.TemplateError
+		switch {
+		case errors.As(err, &te) && b.files.Overridden(te.File):
+			p := diag.Errorf("layouts/"+te.File, te.Line, te.Col, "fix the template, or remove it to use the default", "%v", te.Err)
+			if !slices.Contains(problems, p) { // one broken template fails many pages
+				problems.Add(p)
+			}
+		case j.src != "" && !errors.As(err, &te):
+			problems.Add(diag.Errorf(j.src, j.line, j.col, "", "cannot write %s: %v", j.out, err))
+		case firstErr == nil:
+			firstErr = fmt.Errorf("write %s: %w", j.out, err)
+		}
+	}
+	b.opts.Progress.start("writing pages", len(jobs))
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for j := range ch {
+				done := func() {}
+				if j.rank == rankImage || j.rank == rankStatic {
+					done = b.sw.timeFiles()
+				}
+				if st.reuse(j) {
+					done()
+					b.opts.Progress.add(1)
+					continue
+				}
+				data, err := runJob(j)
+				done()
+				if err == nil {
+					err = st.store(j, st.own(j, data))
+				}
+				if j.pooled && data != nil {
+					putPageBytes(data)
+				}
+				b.opts.Progress.add(1)
+				if err != nil {
+					fail(j, err)
+				}
+			}
+		})
+	}
+	// The early jobs go first: what they hold (the search index, every
+	// entry's lesson) can then go before the record of the output grows.
+	for _, early := range []bool{true, false} {
+		for i := range jobs {
+			if ctx.Err() != nil {
+				break
+			}
+			if jobs[i].early != early {
+				continue
+			}
+			ch <- jobs[i]
+			// What the job's closure holds (a page's data, a search
+			// shard's postings) can go once the job has run: a big log's
+			// jobs would otherwise keep all of it to the end of the build.
+			jobs[i].run = nil
+		}
+	}
+	close(ch)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	if len(problems) > 0 {
+		return &diag.ListError{List: problems}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	b.nFiles = len(jobs)
 	for _, j := range jobs {
 		if strings.HasSuffix(j.out, ".html") {
 			b.nPages++
 		}
 	}
-}
-
-// runner runs jobs on every core and stores what they make. Jobs are
-// queued, in one go or in turns, until wait.
-type runner struct {
-	b        *builder
-	st       *stage
-	ctx      context.Context
-	ch       chan job
-	wg       sync.WaitGroup
-	stopped  atomic.Bool // abandon was called: queued jobs are skipped
-	mu       sync.Mutex
-	problems diag.List
-	firstErr error
-}
-
-// startRunner starts a runner's workers; room is how many jobs can be
-// queued without waiting for one to start.
-func (b *builder) startRunner(ctx context.Context, st *stage, room int) *runner {
-	r := &runner{b: b, st: st, ctx: ctx, ch: make(chan job, room)}
-	for range runtime.GOMAXPROCS(0) {
-		r.wg.Go(r.work)
-	}
-	return r
-}
-
-func (r *runner) work() {
-	b, st := r.b, r.st
-	for j := range r.ch {
-		if r.stopped.Load() || r.ctx.Err() != nil {
-			continue
-		}
-		done := func() {}
-		if j.rank == rankImage || j.rank == rankStatic {
-			done = b.sw.timeFiles()
-		}
-		if st.reuse(j) {
-			done()
-			b.opts.Progress.add(1)
-			continue
-		}
-		data, err := runJob(j)
-		done()
-		if err == nil {
-			err = st.store(j, st.own(j, data))
-		}
-		if j.pooled && data != nil {
-			putPageBytes(data)
-		}
-		b.opts.Progress.add(1)
-		if err != nil {
-			r.fail(j, err)
-		}
-	}
-}
-
-// fail records the problem of job j.
-func (r *runner) fail(j job, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var te *render.TemplateError
-	switch {
-	case errors.As(err, &te) && r.b.files.Overridden(te.File):
-		p := diag.Errorf("layouts/"+te.File, te.Line, te.Col, "fix the template, or remove it to use the default", "%v", te.Err)
-		if !slices.Contains(r.problems, p) { // one broken template fails many pages
-			r.problems.Add(p)
-		}
-	case j.src != "" && !errors.As(err, &te):
-		r.problems.Add(diag.Errorf(j.src, j.line, j.col, "", "cannot write %s: %v", j.out, err))
-	case r.firstErr == nil:
-		r.firstErr = fmt.Errorf("write %s: %w", j.out, err)
-	}
-}
-
-// queue queues the jobs whose early is early, in order.
-func (r *runner) queue(jobs []job, early bool) {
-	for i := range jobs {
-		if r.ctx.Err() != nil {
-			return
-		}
-		if jobs[i].early != early {
-			continue
-		}
-		r.ch <- jobs[i]
-		// What the job's closure holds (a page's data, a search
-		// shard's postings) can go once the job has run: a big log's
-		// jobs would otherwise keep all of it to the end of the build.
-		jobs[i].run = nil
-	}
-}
-
-// wait waits for the queued jobs and returns the first problem.
-func (r *runner) wait() error {
-	close(r.ch)
-	r.wg.Wait()
-	if r.firstErr != nil {
-		return r.firstErr
-	}
-	if len(r.problems) > 0 {
-		return &diag.ListError{List: r.problems}
-	}
-	return r.ctx.Err()
-}
-
-// abandon skips the jobs not yet started and waits for the others.
-func (r *runner) abandon() {
-	r.stopped.Store(true)
-	close(r.ch)
-	r.wg.Wait()
+	return nil
 }
 
 // readPublished reads a site file to publish, without the metadata of
