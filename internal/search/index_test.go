@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -287,4 +288,41 @@ func TestSortOnCores(t *testing.T) {
 			t.Fatalf("n=%d: not sorted", n)
 		}
 	}
+}
+
+// appendShard writes the bytes encoding/json writes for a shard, for
+// any terms.
+func TestAppendShardIsJSON(t *testing.T) {
+	terms := []string{"econnrefused", "net::err_x", "c++", "grüße", "日本語", "a\"b\\c", "tab\there", "nl\nx",
+		"bell\x07", "bs\b ff\f", "<html>&", "line\u2028sep\u2029", "bad\xffutf8", "\x7f"}
+	var ps []*postings
+	for i, term := range terms {
+		p := &postings{term: term}
+		for d := range i + 1 {
+			p.buf = binary.AppendUvarint(p.buf, uint64(d*37+1)<<3|uint64(d%8))
+		}
+		ps = append(ps, p)
+	}
+	for lo := range ps {
+		part := ps[lo:]
+		want := shard{}
+		for _, p := range part {
+			want.Terms = append(want.Terms, p.term)
+			want.Postings = append(want.Postings, string(appendText(nil, p.buf)))
+		}
+		if got, w := string(appendShard(nil, part)), string(encodeJSON(want)); got != w {
+			t.Fatalf("appendShard:\n got %s\nwant %s", got, w)
+		}
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\b\f\n\r\t", "\u2028\u2029", "\xff\xfe", "é日"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendJSONString(nil, s)), string(encodeJSON(s)); got != want {
+			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	})
 }
