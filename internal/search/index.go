@@ -406,7 +406,12 @@ func (ix *Index) Files() []File {
 		f := File{Name: sh.name, Data: sh.data}
 		if ix.kept == nil {
 			lo, hi := span(c)
-			part := terms[lo:hi]
+			// A copy of its terms, not a window on all of them: once
+			// the shard is written and its file let go, its postings
+			// can go too, while the next shards are written. A window
+			// kept every posting of a 100k log (over 100 MB, at the
+			// build's peak) until the last shard was written.
+			part := slices.Clone(terms[lo:hi])
 			f.make = func() []byte { return appendShard(make([]byte, 0, shardSize(part)), part) }
 		}
 		files = append(files, f)

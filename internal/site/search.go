@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"html"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 
@@ -35,8 +34,9 @@ import (
 const searchDir = "search/"
 
 // knowledge queues the pages and files of the search, the error memory
-// and the lessons.
-func (b *builder) knowledge(ctx context.Context) ([]job, error) {
+// and the lessons. A one-off build writes the search index's files here,
+// into st, fingerprinted with group; the rest it returns.
+func (b *builder) knowledge(ctx context.Context, st *stage, group buildcache.Key) ([]job, error) {
 	// The index numbers entries oldest first, so numbers stay put as
 	// the log grows.
 	entries := b.log.Entries
@@ -85,6 +85,31 @@ func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 
 	jsName, js := b.searchAssets()
 
+	files := ix.Files()
+	index := make([]job, 0, len(files))
+	for _, f := range files {
+		index = append(index, job{out: searchDir + f.Name, by: "the search index", run: func() ([]byte, error) { return f.Bytes(), nil }})
+		if f.Name != "index.json" {
+			b.namedBySum(searchDir + f.Name)
+			if b.owner != nil {
+				b.shards = append(b.shards, searchDir+f.Name)
+			}
+		}
+	}
+	if b.owner == nil {
+		// A one-off build writes the index now, before it makes the
+		// error memory: each shard's postings go once it is written.
+		// Held until the pages were written, the postings of a 100k
+		// log (over 100 MB) were there at the build's peak.
+		for i := range index {
+			index[i].fp = group
+		}
+		if err := b.runAs(ctx, st, "writing the search index", index); err != nil {
+			return nil, err
+		}
+		index = nil // written
+	}
+
 	mem, byEntry := b.memory(scans)
 	var jobs []job
 	if kept := b.keptMemory(mem, scans); kept != nil {
@@ -114,17 +139,7 @@ func (b *builder) knowledge(ctx context.Context) ([]job, error) {
 	}))
 	b.shapeOnly(jsName)
 	b.shapeOnly(pageOut("/" + searchDir))
-	files := ix.Files()
-	jobs = slices.Grow(jobs, len(files)+n+2)
-	for _, f := range files {
-		jobs = append(jobs, job{out: searchDir + f.Name, by: "the search index", run: func() ([]byte, error) { return f.Bytes(), nil }})
-		if f.Name != "index.json" {
-			b.namedBySum(searchDir + f.Name)
-			if b.owner != nil {
-				b.shards = append(b.shards, searchDir+f.Name)
-			}
-		}
-	}
+	jobs = append(jobs, index...) // the dev server's: it keeps the index
 	// The manifest, the memory and /errors/ read every entry's text;
 	// nothing is said of them, so every rebuild makes them again (see
 	// incremental.go). A shard is named by its content: a rebuild makes

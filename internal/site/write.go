@@ -199,7 +199,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 		b.searchAssets()
 	} else {
 		var err error
-		if known, err = b.knowledge(ctx); err != nil {
+		if known, err = b.knowledge(ctx, st, group); err != nil {
 			return err
 		}
 		for i := range known {
@@ -641,6 +641,11 @@ func redirectsFile(b *builder, entries []*content.Entry) []byte {
 // one output path, a file that cannot be read, an overridden template
 // that fails.
 func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
+	return b.runAs(ctx, st, "writing pages", jobs)
+}
+
+// runAs is run, reporting its progress as phase.
+func (b *builder) runAs(ctx context.Context, st *stage, phase string, jobs []job) error {
 	var problems diag.List
 	// Claimed rank by rank, in the jobs' order within a rank: a pass per
 	// rank rather than a sorted copy of the jobs (34 MB at 100,000
@@ -681,7 +686,7 @@ func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
 			firstErr = fmt.Errorf("write %s: %w", j.out, err)
 		}
 	}
-	b.opts.Progress.start("writing pages", len(jobs))
+	b.opts.Progress.start(phase, len(jobs))
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for j := range ch {
@@ -737,7 +742,7 @@ func (b *builder) run(ctx context.Context, st *stage, jobs []job) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	b.nFiles = len(jobs)
+	b.nFiles += len(jobs) // a one-off build runs the search index's files first (knowledge)
 	for _, j := range jobs {
 		if strings.HasSuffix(j.out, ".html") {
 			b.nPages++
