@@ -138,6 +138,11 @@ type Entry struct {
 	// build (lists show an entry eight times or more); "" when it was
 	// not, and the "row" partial then renders it in place.
 	Row template.HTML `json:"-"`
+	// FullHead and FullTail are the "entry-full" partial rendered with
+	// this entry as the log's stream shows it, before and after its body,
+	// once per build (each entry is in two streams); "" when they were
+	// not, and the "full" partial then renders "entry-full" in place.
+	FullHead, FullTail template.HTML `json:"-"`
 }
 
 // Image is a picture with its size.

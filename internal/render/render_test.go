@@ -342,3 +342,33 @@ func TestRowShownOrRendered(t *testing.T) {
 		t.Errorf("the kept row is not shown as it is:\n%s", buf.String())
 	}
 }
+
+// The stream shows an entry's FullHead, body and FullTail when they were
+// kept, and renders "entry-full" in place when they were not.
+func TestFullShownOrRendered(t *testing.T) {
+	tpl := defaultTemplates(t)
+	stream := pages()["log.html"].(*StreamPage)
+	var buf bytes.Buffer
+	if err := tpl.Execute(&buf, "log.html", stream); err != nil {
+		t.Fatal(err)
+	}
+	inPlace := buf.String()
+	full, err := tpl.Partial("entry-full", stream.Entries[0])
+	if err != nil || !strings.HasPrefix(string(full), `<article class="entry`) {
+		t.Fatalf("Partial(entry-full) = %q, %v", full, err)
+	}
+	if !strings.Contains(inPlace, string(full)) {
+		t.Errorf("the entry rendered in place differs from Partial's:\n%s\n---\n%s", full, inPlace)
+	}
+	e := *stream.Entries[0]
+	e.FullHead, e.Body, e.FullTail = `<article class="kept">`, `<p>body</p>`, `</article>`
+	p := *stream
+	p.Entries = []*Entry{&e}
+	buf.Reset()
+	if err := tpl.Execute(&buf, "log.html", &p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `<article class="kept"><p>body</p></article>`) {
+		t.Errorf("the kept parts are not shown around the body:\n%s", buf.String())
+	}
+}

@@ -321,3 +321,51 @@ Body.
 		t.Errorf("problems %v; want one matching %s", rep.Problems, want)
 	}
 }
+
+// The stream shows each entry as the site's own "entry-full" renders it:
+// kept around the body when it shows the body once, rendered in place
+// when it shows it twice or not at all.
+func TestEntryFullOverride(t *testing.T) {
+	partials, err := os.ReadFile(filepath.Join("..", "theme", "files", "partials.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const def = `{{define "entry-full" -}}`
+	i := strings.Index(string(partials), def)
+	j := strings.Index(string(partials)[i:], "{{- end}}")
+	if i < 0 || j < 0 {
+		t.Fatal("no entry-full in the default partials.html")
+	}
+	entries := `
+-- shiplog.toml --
+title = "Full"
+-- log/2026-03-01-a.md --
+---
+id: a
+title: First <one>
+date: 2026-03-01
+lesson: Keep <it> short
+---
+The body of a.
+`
+	for _, c := range []struct{ full, want string }{
+		{`<article class="mine">{{.Title}}|{{.Body}}|{{.Lesson}}</article>`, `<article class="mine">First &lt;one&gt;|<p>The body of a.</p>
+|Keep &lt;it&gt; short</article>`},
+		{`<article class="twice">{{.Body}}{{.Body}}</article>`, `<article class="twice"><p>The body of a.</p>
+<p>The body of a.</p>
+</article>`},
+		{`<article class="none">{{.Title}}</article>`, `<article class="none">First &lt;one&gt;</article>`},
+	} {
+		src := writeSite(t, entries)
+		addFiles(t, src, "-- layouts/partials.html --\n"+string(partials[:i])+def+c.full+string(partials[i+j:]))
+		out := filepath.Join(t.TempDir(), "public")
+		mustBuild(t, src, out)
+		page, err := os.ReadFile(filepath.Join(out, "log", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(page), c.want) {
+			t.Errorf("the stream lacks %s:\n%s", c.want, page)
+		}
+	}
+}

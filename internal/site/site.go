@@ -684,6 +684,7 @@ func (b *builder) renderEntry(e *content.Entry) (rendered, error) {
 			}
 		}
 	}
+	b.keepFull(v)
 	r.view = v
 	return r, nil
 }

@@ -367,7 +367,9 @@ func (b *builder) streamPage(kind string, n int, of []*content.Entry, kinds []re
 			sp.Entries[i] = streamView(b.full(e))
 		}
 		if len(sp.Entries) > 0 {
-			sp.Entries[0].HeroEager = true
+			first := sp.Entries[0]
+			first.HeroEager = true
+			first.FullHead, first.FullTail = "", "" // made with a lazy hero
 		}
 		defer func() { sp.Entries = nil }()
 		return run()
@@ -500,6 +502,43 @@ func (b *builder) notFoundPage() job {
 func streamView(v *render.Entry) *render.Entry {
 	c := *v
 	c.Body = template.HTML(prefixIDs(string(v.Body), v.Slug+"--"))
+	c.Lesson = template.HTML(prefixIDs(string(v.Lesson), v.Slug+"--"))
+	return &c
+}
+
+// bodyMark stands for the body when "entry-full" is rendered to keep
+// what is around it (keepFull). A title or summary cannot hold it: the
+// templates escape a NUL.
+const bodyMark = "\x00shiplog:body\x00"
+
+// keepFull renders "entry-full" with v as the log's stream shows it, its
+// body left out, and keeps what comes before and after the body in
+// v.FullHead and v.FullTail: each entry is in two streams (all entries,
+// and its kind's), and a stream page was a third of the templates' time.
+// A template that fails, or that shows the body other than once, leaves
+// them empty, and the stream renders "entry-full" in place. Above
+// maxKeptRows entries (about 1.2 KB each) they are not kept.
+func (b *builder) keepFull(v *render.Entry) {
+	if b.tpl == nil || len(b.log.Entries) > maxKeptRows {
+		return
+	}
+	c := *streamLesson(v)
+	c.Body = bodyMark
+	html, err := b.tpl.Partial("entry-full", &c)
+	if err != nil {
+		return
+	}
+	head, tail, ok := strings.Cut(string(html), bodyMark)
+	if !ok || strings.Contains(tail, bodyMark) {
+		return
+	}
+	v.FullHead, v.FullTail = template.HTML(head), template.HTML(tail)
+}
+
+// streamLesson is v with its lesson's ids namespaced as streamView does,
+// and its body as it is.
+func streamLesson(v *render.Entry) *render.Entry {
+	c := *v
 	c.Lesson = template.HTML(prefixIDs(string(v.Lesson), v.Slug+"--"))
 	return &c
 }
