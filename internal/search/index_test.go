@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // words is a vocabulary with a few common words and many rare ones, so
@@ -325,4 +326,58 @@ func FuzzAppendJSONString(f *testing.F) {
 			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
 	})
+}
+
+// fragment is a fragment file's fields, as search.js reads them.
+type fragment struct {
+	URL       string `json:"u"`
+	Title     string `json:"t"`
+	Date      string `json:"d"`  // 2026-03-14
+	DateLabel string `json:"dl"` // 14 Mar 2026
+	Kind      string `json:"k"`
+	KindLabel string `json:"kl"`
+	Project   string `json:"p,omitempty"`
+	Text      string `json:"x"`
+}
+
+// Fragment writes the bytes encoding/json writes for its fields: with and
+// without a date and a project, with text to escape and text to cut.
+func TestFragmentIsJSON(t *testing.T) {
+	day := time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		d     Doc
+		limit int
+	}{
+		{Doc{URL: "/log/a/", Title: `Quote " and \ slash`, Date: day, Kind: "broke", KindLabel: "Broke", Project: "ledger",
+			Summary: "  sum <b>  ", Errors: []string{"ECONNREFUSED", "in body"}, Body: "body in body\ttab\u2028", Lesson: "lesson"}, 0},
+		{Doc{URL: "/log/b/", Title: "No date, no project", Body: strings.Repeat("é", 30)}, 25},
+		{Doc{}, 0},
+	} {
+		got := Fragment(c.d, Options{TextLimit: c.limit})
+		limit := c.limit
+		if limit == 0 {
+			limit = 20000
+		}
+		var text []string
+		for _, s := range append(append([]string{c.d.Summary}, c.d.Errors...), c.d.Body, c.d.Lesson) {
+			if s = strings.TrimSpace(s); s != "" && (s == strings.TrimSpace(c.d.Summary) || s == strings.TrimSpace(c.d.Body) || s == strings.TrimSpace(c.d.Lesson) || !strings.Contains(c.d.Body, s)) {
+				text = append(text, s)
+			}
+		}
+		x := strings.Join(text, "\n")
+		if len(x) > limit {
+			cut := limit
+			for cut > 0 && !utf8.RuneStart(x[cut]) {
+				cut--
+			}
+			x = x[:cut]
+		}
+		f := fragment{URL: c.d.URL, Title: c.d.Title, Kind: c.d.Kind, KindLabel: c.d.KindLabel, Project: c.d.Project, Text: x}
+		if !c.d.Date.IsZero() {
+			f.Date, f.DateLabel = c.d.Date.Format("2006-01-02"), c.d.Date.Format("2 Jan 2006")
+		}
+		if want := encodeJSON(f); string(got) != string(want) {
+			t.Errorf("Fragment:\n got %s\nwant %s", got, want)
+		}
+	}
 }
