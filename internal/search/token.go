@@ -140,17 +140,22 @@ func word(raw string) (Word, bool) {
 			}
 		}
 	}
-	// The word's beginnings at its strong joiners: import.meta of
-	// import.meta.env.VITE_API_URL, kafka-3.internal of
-	// kafka-3.internal:8080, so that a query for them is a whole word.
+	eachBeginning(raw, bigs, add)
+	return w, true
+}
+
+// eachBeginning calls fn with the word's beginnings at its strong
+// joiners, bigs being its parts between them: import.meta of
+// import.meta.env.VITE_API_URL, kafka-3.internal of
+// kafka-3.internal:8080, so that a query for them is a whole word.
+func eachBeginning(raw string, bigs []string, fn func(string)) {
 	at := 0
 	for i, big := range bigs[:max(0, len(bigs)-1)] {
 		at += strings.Index(raw[at:], big) + len(big)
 		if i > 0 {
-			add(raw[:at])
+			fn(raw[:at])
 		}
 	}
-	return w, true
 }
 
 // wordASCII is word for a word of ASCII characters that is not plain
@@ -181,13 +186,7 @@ func wordASCII(raw string) (Word, bool) {
 			eachCamelASCII(small, add)
 		}
 	}
-	at := 0
-	for i, big := range bigs[:max(0, len(bigs)-1)] {
-		at += strings.Index(raw[at:], big) + len(big)
-		if i > 0 {
-			add(raw[:at])
-		}
-	}
+	eachBeginning(raw, bigs, add)
 	return w, true
 }
 
