@@ -62,7 +62,7 @@ func main() {
 	touch := flag.Bool("touch", false, "profile one-off rebuilds after a line is appended to the newest entry")
 	peak := flag.String("peak", "", "write a heap profile taken when the heap in use was largest to `FILE` (snapshots every -every)")
 	every := flag.Duration("every", 10*time.Second, "how often -peak looks at the heap")
-	cliGC := flag.Bool("cli-gc", true, "collect garbage as `shiplog build` does (GOGC 200, 800 MiB soft limit) unless GOGC/GOMEMLIMIT are set")
+	cliGC := flag.Bool("cli-gc", true, "collect garbage as `shiplog build` does (800 MiB soft limit) unless GOMEMLIMIT is set")
 	flag.Parse()
 	if *cliGC {
 		site.TuneGC()
