@@ -118,6 +118,11 @@ func word(raw string) (Word, bool) {
 	if isASCII(raw) {
 		return wordASCII(raw)
 	}
+	return wordRunes(raw)
+}
+
+// wordRunes is word for any word, rune by rune.
+func wordRunes(raw string) (Word, bool) {
 	if !strings.ContainsFunc(raw, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
 		return Word{}, false
 	}

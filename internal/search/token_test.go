@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -120,46 +119,8 @@ func BenchmarkWords(b *testing.B) {
 	}
 }
 
-// wordRef is word as it was before its ASCII path: rune by rune for
-// every word. The ASCII path must split every word the same way.
-func wordRef(raw string) (Word, bool) {
-	if w, ok, plain := plainWord(raw); plain {
-		return w, ok
-	}
-	if !strings.ContainsFunc(raw, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) }) {
-		return Word{}, false
-	}
-	w := Word{Text: strings.ToLower(raw)}
-	if utf8.RuneCountInString(w.Text) < 2 {
-		return Word{}, false
-	}
-	add := func(p string) {
-		p = strings.ToLower(p)
-		if utf8.RuneCountInString(p) >= 2 && p != w.Text && !contains(w.Parts, p) {
-			w.Parts = append(w.Parts, p)
-		}
-	}
-	bigs := segments(raw, strong)
-	for _, big := range bigs {
-		add(big)
-		for _, small := range segments(big, "-_") {
-			for _, p := range camel(small) {
-				add(p)
-			}
-		}
-	}
-	at := 0
-	for i, big := range bigs[:max(0, len(bigs)-1)] {
-		at += strings.Index(raw[at:], big) + len(big)
-		if i > 0 {
-			add(raw[:at])
-		}
-	}
-	return w, true
-}
-
 // sameWords checks that text splits into the same words with word's
-// ASCII path as with wordRef.
+// ASCII path as with its rune path, wordRunes, which takes any word.
 func sameWords(t *testing.T, text string) {
 	t.Helper()
 	var got []Word
@@ -184,7 +145,12 @@ func sameWords(t *testing.T, text string) {
 		for end > i && strings.IndexByte(trailing, text[end-1]) >= 0 {
 			end--
 		}
-		if w, ok := wordRef(text[i:end]); ok {
+		raw := text[i:end]
+		w, ok, plain := plainWord(raw)
+		if !plain {
+			w, ok = wordRunes(raw)
+		}
+		if ok {
 			want = append(want, w)
 		}
 		i = j
