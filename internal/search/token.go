@@ -63,6 +63,16 @@ func Words(text string) []Word {
 // eachWord calls fn with every word of text, in order, as Words would
 // return them, without collecting them.
 func eachWord(text string, fn func(Word)) {
+	eachRaw(text, func(raw string) {
+		if w, ok := word(raw); ok {
+			fn(w)
+		}
+	})
+}
+
+// eachRaw calls fn with every run of word characters in text, without
+// the joiners that end it (rules 1 and 2 of Words), as written.
+func eachRaw(text string, fn func(raw string)) {
 	i := 0
 	for i < len(text) {
 		r, n := rune(text[i]), 1
@@ -90,9 +100,7 @@ func eachWord(text string, fn func(Word)) {
 		}
 		raw := text[i:end]
 		i = j
-		if w, ok := word(raw); ok {
-			fn(w)
-		}
+		fn(raw)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // WordCase is one line of testdata/words.jsonl: a text and its words as
@@ -126,26 +125,7 @@ func sameWords(t *testing.T, text string) {
 	var got []Word
 	eachWord(text, func(w Word) { got = append(got, w) })
 	var want []Word
-	i := 0
-	for i < len(text) {
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if !inWord(r) {
-			i += n
-			continue
-		}
-		j := i + n
-		for j < len(text) {
-			r, n := utf8.DecodeRuneInString(text[j:])
-			if !inWord(r) {
-				break
-			}
-			j += n
-		}
-		end := j
-		for end > i && strings.IndexByte(trailing, text[end-1]) >= 0 {
-			end--
-		}
-		raw := text[i:end]
+	eachRaw(text, func(raw string) {
 		w, ok, plain := plainWord(raw)
 		if !plain {
 			w, ok = wordRunes(raw)
@@ -153,8 +133,7 @@ func sameWords(t *testing.T, text string) {
 		if ok {
 			want = append(want, w)
 		}
-		i = j
-	}
+	})
 	if show(got) != show(want) {
 		t.Fatalf("words of %q:\n got %s\nwant %s", text, show(got), show(want))
 	}
