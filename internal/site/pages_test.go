@@ -258,18 +258,9 @@ notes
 // layouts/partials.html has one, and a row that fails is an error at its
 // place in that file, as a row rendered in place would be.
 func TestEntryRowOverride(t *testing.T) {
-	partials, err := os.ReadFile(filepath.Join("..", "theme", "files", "partials.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const def = `{{define "entry-row" -}}`
-	i := strings.Index(string(partials), def)
-	j := strings.Index(string(partials)[i:], "{{- end}}")
-	if i < 0 || j < 0 {
-		t.Fatal("no entry-row in the default partials.html")
-	}
 	withRow := func(row string) string {
-		return string(partials[:i]) + `{{define "entry-row" -}}` + row + string(partials[i+j:])
+		text, _ := partialsWith(t, "entry-row", row)
+		return text
 	}
 	entries := `
 -- shiplog.toml --
@@ -311,7 +302,8 @@ Body.
 	if err == nil {
 		t.Fatal("a row that fails built")
 	}
-	line := strings.Count(string(partials[:i]), "\n") + 2 // the row's second line
+	_, line := partialsWith(t, "entry-row", "")
+	line++ // the row's second line
 	want := regexp.MustCompile(fmt.Sprintf(`^layouts/partials\.html:%d:\d+: error: .*NoSuchField`, line))
 	found := false
 	for _, p := range rep.Problems {
@@ -326,16 +318,6 @@ Body.
 // kept around the body when it shows the body once, rendered in place
 // when it shows it twice or not at all.
 func TestEntryFullOverride(t *testing.T) {
-	partials, err := os.ReadFile(filepath.Join("..", "theme", "files", "partials.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const def = `{{define "entry-full" -}}`
-	i := strings.Index(string(partials), def)
-	j := strings.Index(string(partials)[i:], "{{- end}}")
-	if i < 0 || j < 0 {
-		t.Fatal("no entry-full in the default partials.html")
-	}
 	entries := `
 -- shiplog.toml --
 title = "Full"
@@ -357,7 +339,8 @@ The body of a.
 		{`<article class="none">{{.Title}}</article>`, `<article class="none">First &lt;one&gt;</article>`},
 	} {
 		src := writeSite(t, entries)
-		addFiles(t, src, "-- layouts/partials.html --\n"+string(partials[:i])+def+c.full+string(partials[i+j:]))
+		text, _ := partialsWith(t, "entry-full", c.full)
+		addFiles(t, src, "-- layouts/partials.html --\n"+text)
 		out := filepath.Join(t.TempDir(), "public")
 		mustBuild(t, src, out)
 		page, err := os.ReadFile(filepath.Join(out, "log", "index.html"))
@@ -368,4 +351,26 @@ The body of a.
 			t.Errorf("the stream lacks %s:\n%s", c.want, page)
 		}
 	}
+}
+
+// partialsWith returns the theme's partials.html with the body of
+// {{define "name" -}} … {{- end}} replaced by body, and the line that
+// define is on.
+func partialsWith(t *testing.T, name, body string) (text string, line int) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "theme", "files", "partials.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	partials := string(data)
+	def := `{{define "` + name + `" -}}`
+	i := strings.Index(partials, def)
+	if i < 0 {
+		t.Fatalf("no %s in the default partials.html", name)
+	}
+	j := strings.Index(partials[i:], "{{- end}}")
+	if j < 0 {
+		t.Fatalf("%s in the default partials.html has no {{- end}}", name)
+	}
+	return partials[:i] + def + body + partials[i+j:], strings.Count(partials[:i], "\n") + 1
 }
