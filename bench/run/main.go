@@ -27,7 +27,9 @@
 //
 // Each row gives the median and the spread of wall time, the median CPU
 // time (user+sys, from rusage) and the largest peak RSS; the ratios
-// compare medians. The machine's load average is printed before and
+// compare medians. Before each run, untimed, the harness asks the kernel
+// to write out what earlier runs left in memory (sync), so no run pays
+// for the one before it. The machine's load average is printed before and
 // after, because a loaded machine inflates every wall time.
 package main
 
@@ -245,6 +247,10 @@ func measure(n int, tool string, runs int, cmd func() *exec.Cmd) result {
 	for i := 0; i < runs; i++ {
 		c := cmd()
 		c.Stderr = os.Stderr
+		// Every run starts with nothing waiting to be written: without
+		// this, each cold build (half a gigabyte at 10k) was still being
+		// flushed to disk during the next one, whichever tool that was.
+		syscall.Sync()
 		start := time.Now()
 		err := c.Run()
 		wall := time.Since(start)
