@@ -85,6 +85,15 @@ func UnsortedTermsOf(d Doc) DocTerms { return DocTerms{docTerms(d)} }
 // Append appends d to dst in a form DecodeTerms reads, for a caller that
 // keeps documents' terms between builds (a cache).
 func (d DocTerms) Append(dst []byte) []byte {
+	// Grown once, to the size it will have: grown by doubling, the
+	// encodings of a cold 10k build allocated twice their 40 MB.
+	size := uvarintLen(len(d.t))
+	for _, tw := range d.t {
+		size += uvarintLen(len(tw.term)) + len(tw.term) + 1
+	}
+	if cap(dst)-len(dst) < size {
+		dst = append(make([]byte, 0, len(dst)+size), dst...)
+	}
 	dst = binary.AppendUvarint(dst, uint64(len(d.t)))
 	for _, tw := range d.t {
 		dst = binary.AppendUvarint(dst, uint64(len(tw.term)))
@@ -92,6 +101,15 @@ func (d DocTerms) Append(dst []byte) []byte {
 		dst = append(dst, byte(tw.weight))
 	}
 	return dst
+}
+
+// uvarintLen is the length of binary.AppendUvarint's encoding of n.
+func uvarintLen(n int) int {
+	l := 1
+	for ; n >= 0x80; n >>= 7 {
+		l++
+	}
+	return l
 }
 
 // DecodeTerms reads what Append wrote; ok is false when data is not that.

@@ -229,6 +229,14 @@ func TestShardSizes(t *testing.T) {
 	t.Logf("%d shards, %d bytes on average", len(files)-1, avg)
 }
 
+func TestUvarintLen(t *testing.T) {
+	for _, n := range []int{0, 1, 0x7f, 0x80, 0x3fff, 0x4000, 1 << 20, 1<<35 + 3} {
+		if got, want := uvarintLen(n), len(binary.AppendUvarint(nil, uint64(n))); got != want {
+			t.Errorf("uvarintLen(%d) = %d, want %d", n, got, want)
+		}
+	}
+}
+
 // Terms kept by a cache (DocTerms.Append, DecodeTerms) build the same
 // index as terms computed afresh; damaged bytes are refused, not read.
 func TestTermsKept(t *testing.T) {
@@ -241,6 +249,9 @@ func TestTermsKept(t *testing.T) {
 	kept := make([][]byte, len(docs))
 	for i, d := range docs {
 		kept[i] = UnsortedTermsOf(d).Append(nil)
+		if len(kept[i]) != cap(kept[i]) {
+			t.Errorf("document %d: Append(nil) made %d bytes of room for %d", i, cap(kept[i]), len(kept[i]))
+		}
 	}
 	doc := func(i int) Doc { return docs[i] }
 	fresh, err := Build(context.Background(), len(docs), doc, Options{})

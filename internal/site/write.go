@@ -726,7 +726,12 @@ func (b *builder) runAs(ctx context.Context, st *stage, phase string, jobs []job
 		}
 	}
 	b.opts.Progress.start(phase, len(jobs))
-	for range runtime.GOMAXPROCS(0) {
+	// Twice as many workers as cores: a job ends in system calls that
+	// wait (creating a file or a folder waits for the folder's lock,
+	// which every entry page's folder shares), and a core whose only
+	// worker waits is idle. Alternated cold 10k builds, wall time:
+	// docs/benchmarks.md, 2026-11-26 (session 7).
+	for range 2 * runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for j := range ch {
 				done := func() {}
