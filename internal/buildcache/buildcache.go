@@ -33,11 +33,9 @@ import (
 	"errors"
 	"hash"
 	"hash/crc32"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -289,27 +287,3 @@ func (c *Cache) Stats() Stats {
 	}
 	return Stats{Hits: c.hits.Load(), Misses: c.misses.Load(), Puts: c.puts.Load(), Corrupt: c.corrupt.Load(), Pruned: c.pruned.Load()}
 }
-
-var programID = sync.OnceValue(func() string {
-	h := NewHasher()
-	if info, ok := debug.ReadBuildInfo(); ok {
-		h.String(info.String())
-	}
-	// The build info does not change when a developer edits the code
-	// without committing; the executable does.
-	if exe, err := os.Executable(); err == nil {
-		if f, err := os.Open(exe); err == nil {
-			hh := sha256.New()
-			if _, err := io.Copy(hh, f); err == nil {
-				h.Bytes(hh.Sum(nil))
-			}
-			f.Close()
-		}
-	}
-	return h.Key().String()
-})
-
-// ProgramID returns a string that changes whenever the running program
-// does: a hash of its build information and its executable. Put it in
-// every key, so a new shiplog never reads an older one's values.
-func ProgramID() string { return programID() }
