@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -34,5 +35,21 @@ func TestPrefixIDs(t *testing.T) {
 		if got, want := prefixIDs(c, "slug--"), inTurn(c, "slug--"); got != want {
 			t.Fatalf("prefixIDs(%q) = %q, want %q", c, got, want)
 		}
+	}
+}
+
+// BenchmarkPrefixIDs rewrites a body shaped like the corpus's: about
+// 8 KB, a dozen headings with ids, one in-page link, near its end.
+func BenchmarkPrefixIDs(b *testing.B) {
+	var body strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&body, `<h2 id="section-%d">Section %d</h2>`+"\n", i, i)
+		body.WriteString(strings.Repeat("<p>Some words of the entry, and some more words after them.</p>\n", 10))
+	}
+	body.WriteString(`<p>Back to <a href="#section-0">the start</a>.</p>`)
+	html := body.String()
+	b.SetBytes(int64(len(html)))
+	for b.Loop() {
+		prefixIDs(html, "an-entry-slug--")
 	}
 }
