@@ -21,9 +21,14 @@ fmt-check:
 unit:
 	$(GO) test -count=1 -timeout 30m ./...
 
-## build: a static binary in ./shiplog
+## build: a static binary in ./shiplog (or BIN). Without cgo, and with
+## gen2brain/webp's nodynamic tag: without it the binary is linked
+## dynamically, so that webp can load a system libwebp (other bytes than
+## its WebAssembly build) and the binary needs the system's loader.
+## cmd/shiplog's TestReleaseBinaryIsStatic builds it and checks.
+BIN ?= shiplog
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -o shiplog ./cmd/shiplog
+	CGO_ENABLED=0 $(GO) build -trimpath -tags nodynamic -o $(BIN) ./cmd/shiplog
 
 ## example: build the bundled example log into example/public
 example:

@@ -65,7 +65,7 @@ func main() {
 		fatal(err)
 	}
 	bin := filepath.Join(*work, "shiplog")
-	if out, err := command("", []string{"CGO_ENABLED=0"}, "go", "build", "-trimpath", "-o", bin, "./cmd/shiplog").CombinedOutput(); err != nil {
+	if out, err := command("", []string{"CGO_ENABLED=0"}, "go", "build", "-trimpath", "-tags", "nodynamic", "-o", bin, "./cmd/shiplog").CombinedOutput(); err != nil {
 		fatal(fmt.Errorf("build shiplog: %v\n%s", err, out))
 	}
 

@@ -234,7 +234,8 @@ func noCards(src string, cards bool) error {
 }
 
 func goBuild(out, pkg string) {
-	build := exec.Command("go", "build", "-trimpath", "-o", out, pkg)
+	// As `make build` makes the release binary (see the Makefile).
+	build := exec.Command("go", "build", "-trimpath", "-tags", "nodynamic", "-o", out, pkg)
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {

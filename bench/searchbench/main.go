@@ -196,7 +196,7 @@ func run(src, out, bin, work string, queries, seen []string, runs, seenRuns int,
 	fmt.Printf("Load average before: %s; %d cores; %s; %s\n", strings.Join(rep.Load[0], " "), runtime.NumCPU(), memTotal(), time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	if bin == "" {
 		bin = filepath.Join(work, "shiplog")
-		build := exec.Command("go", "build", "-trimpath", "-o", bin, "./cmd/shiplog")
+		build := exec.Command("go", "build", "-trimpath", "-tags", "nodynamic", "-o", bin, "./cmd/shiplog")
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		build.Stderr = os.Stderr
 		if err := build.Run(); err != nil {

@@ -101,7 +101,7 @@ func run(src, entry, bin string, runs int, gap time.Duration, withBrowser bool) 
 	defer os.RemoveAll(work)
 	if bin == "" {
 		bin = filepath.Join(work, "shiplog")
-		build := exec.Command("go", "build", "-trimpath", "-o", bin, "./cmd/shiplog")
+		build := exec.Command("go", "build", "-trimpath", "-tags", "nodynamic", "-o", bin, "./cmd/shiplog")
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		build.Stderr = os.Stderr
 		if err := build.Run(); err != nil {
