@@ -36,6 +36,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/shiplog/shiplog/bench/internal/release"
 )
 
 type sample struct{ wall, cpu time.Duration }
@@ -65,8 +67,8 @@ func main() {
 		fatal(err)
 	}
 	bin := filepath.Join(*work, "shiplog")
-	if out, err := command("", []string{"CGO_ENABLED=0"}, "go", "build", "-trimpath", "-tags", "nodynamic", "-o", bin, "./cmd/shiplog").CombinedOutput(); err != nil {
-		fatal(fmt.Errorf("build shiplog: %v\n%s", err, out))
+	if err := release.Build(bin); err != nil {
+		fatal(err)
 	}
 
 	var rows []row

@@ -47,6 +47,7 @@ import (
 	"time"
 
 	"github.com/shiplog/shiplog/bench/internal/corpus"
+	"github.com/shiplog/shiplog/bench/internal/release"
 )
 
 type sample struct {
@@ -77,7 +78,9 @@ func main() {
 	}
 	if *bin == "" {
 		*bin = filepath.Join(*work, "shiplog")
-		goBuild(*bin, "./cmd/shiplog")
+		if err := release.Build(*bin); err != nil {
+			fatal(err)
+		}
 	}
 	floorBin := filepath.Join(*work, "floor")
 	goBuild(floorBin, "./bench/floor")
@@ -234,8 +237,7 @@ func noCards(src string, cards bool) error {
 }
 
 func goBuild(out, pkg string) {
-	// As `make build` makes the release binary (see the Makefile).
-	build := exec.Command("go", "build", "-trimpath", "-tags", "nodynamic", "-o", out, pkg)
+	build := exec.Command("go", "build", "-trimpath", "-o", out, pkg)
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {

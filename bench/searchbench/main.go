@@ -61,6 +61,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/shiplog/shiplog/bench/internal/release"
 )
 
 // defaultQueries are typical of what one asks an engineering log, in
@@ -196,11 +198,8 @@ func run(src, out, bin, work string, queries, seen []string, runs, seenRuns int,
 	fmt.Printf("Load average before: %s; %d cores; %s; %s\n", strings.Join(rep.Load[0], " "), runtime.NumCPU(), memTotal(), time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	if bin == "" {
 		bin = filepath.Join(work, "shiplog")
-		build := exec.Command("go", "build", "-trimpath", "-tags", "nodynamic", "-o", bin, "./cmd/shiplog")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		build.Stderr = os.Stderr
-		if err := build.Run(); err != nil {
-			return nil, fmt.Errorf("build shiplog: %w", err)
+		if err := release.Build(bin); err != nil {
+			return nil, err
 		}
 	}
 	if out == "" {

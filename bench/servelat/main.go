@@ -49,6 +49,8 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/shiplog/shiplog/bench/internal/release"
 )
 
 func main() {
@@ -101,11 +103,8 @@ func run(src, entry, bin string, runs int, gap time.Duration, withBrowser bool) 
 	defer os.RemoveAll(work)
 	if bin == "" {
 		bin = filepath.Join(work, "shiplog")
-		build := exec.Command("go", "build", "-trimpath", "-tags", "nodynamic", "-o", bin, "./cmd/shiplog")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		build.Stderr = os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("build shiplog: %w", err)
+		if err := release.Build(bin); err != nil {
+			return err
 		}
 	}
 	if entry == "" {
