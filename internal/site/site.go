@@ -276,7 +276,7 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 		return fail(err)
 	}
 
-	sw.phase("write")
+	sw.phase("plan")
 	st, err := inc.stage(b, opts.Out)
 	if err != nil {
 		return fail(err)

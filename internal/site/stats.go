@@ -11,9 +11,13 @@ import (
 )
 
 // Stats is where a build spent its time and memory, for `shiplog build
-// --stats`. Phases run one after another; the CPU columns sum the time
-// spent inside a kind of work across every worker, so on N cores they
-// can add up to N times the wall time.
+// --stats`. Phases run one after another: inputs (the stamp's walk),
+// load, render (Markdown and highlighting), images, plan (the staging
+// folder and the plan of the pages), index (the search index, whose
+// files a one-off build writes here, the error memory and the lessons),
+// write (the pages and every other file) and swap. The CPU columns sum
+// the time spent inside a kind of work across every worker, so on N
+// cores they can add up to N times the wall time.
 type Stats struct {
 	Phases []Phase
 

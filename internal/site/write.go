@@ -194,6 +194,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 	// rebuild together: when no entry changed and their files are in
 	// place, they are kept as a whole (output.go).
 	group := b.pageFP("knowledge", "", entries...)
+	b.sw.phase("index")
 	known := st.keptGroup(group, "the search index, the error memory and the lessons")
 	if known != nil {
 		b.searchAssets()
@@ -206,6 +207,7 @@ func (b *builder) write(ctx context.Context, st *stage) error {
 			known[i].fp = group
 		}
 	}
+	b.sw.phase("write")
 	for i := range known {
 		known[i].early = true // the search index goes once its files are written
 	}
