@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -10,7 +11,6 @@ import (
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark/util"
 
 	"github.com/shiplog/shiplog/internal/highlight"
@@ -74,15 +74,17 @@ func (h *highlighter) lexer(lang string) chroma.Lexer {
 	}
 	var lx chroma.Lexer
 	if l := lexers.Get(lang); l != nil {
-		lx = chroma.Coalesce(l)
+		lx = l // coalesced by tokenise, which also stops a lexer that is stuck
 	}
 	h.lexers.Store(lang, lx)
 	return lx
 }
 
 // block writes one code block. Every block is a focusable, scrollable
-// <pre> so keyboard users can scroll long lines.
-func (h *highlighter) block(w util.BufWriter, lang string, code []byte, isError bool) {
+// <pre> so keyboard users can scroll long lines. stuck reports that
+// chroma's lexer for lang went round in circles on the code, which is
+// then shown as written.
+func (h *highlighter) block(w util.BufWriter, lang string, code []byte, isError bool) (stuck bool) {
 	class := "code"
 	if isError {
 		class += " code-error"
@@ -100,22 +102,25 @@ func (h *highlighter) block(w util.BufWriter, lang string, code []byte, isError 
 		// Error output is shown as written, not guessed at.
 		w.Write(util.EscapeHTML(code))
 		w.WriteString("</code></pre></div>\n")
-		return
+		return false
 	}
 	if f, ok := highlight.For(lang); ok {
 		h.native(w, f, code)
 		w.WriteString("</code></pre></div>\n")
-		return
+		return false
 	}
 	if lx := h.lexer(lang); lx != nil {
-		if html, ok := h.highlight(lx, lang, code); ok {
+		html, err := h.highlight(lx, lang, code)
+		if err == nil {
 			w.Write(html)
 			w.WriteString("</code></pre></div>\n")
-			return
+			return false
 		}
+		stuck = err == errStuck
 	}
 	w.Write(util.EscapeHTML(code))
 	w.WriteString("</code></pre></div>\n")
+	return stuck
 }
 
 // native writes code highlighted by one of package highlight's
@@ -134,28 +139,72 @@ func (h *highlighter) native(w util.BufWriter, f highlight.Func, code []byte) {
 
 var nativeBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// highlight returns code highlighted by lx.
-func (h *highlighter) highlight(lx chroma.Lexer, lang string, code []byte) ([]byte, bool) {
+// classesOnly is the style handed to chroma's formatter. It writes
+// classes, not colours (the theme's CSS has them), so the style changes
+// nothing it writes (TestChromaStyleChangesNothing); importing chroma's
+// styles for one cost every run 9 ms of start-up, parsing them all.
+var classesOnly = chroma.MustNewStyle("shiplog", chroma.StyleEntries{chroma.Background: "bg:#ffffff"})
+
+// highlight returns code highlighted by lx, or errStuck.
+func (h *highlighter) highlight(lx chroma.Lexer, lang string, code []byte) ([]byte, error) {
 	h.blocks.Add(1)
 	key := strings.ToLower(lang) + "\x00" + string(code)
 	if v, ok := h.done.Load(key); ok {
 		h.reused.Add(1)
-		return v.([]byte), true
+		return v.([]byte), nil
 	}
 	start := time.Now()
 	defer func() { h.nanos.Add(int64(time.Since(start))) }()
-	it, err := lx.Tokenise(nil, string(code))
+	tokens, err := tokenise(lx, string(code))
 	if err != nil {
-		return nil, false
+		return nil, err
 	}
 	var buf bytes.Buffer
 	buf.Grow(len(code) * 4)
-	if err := h.formatter.Format(&buf, styles.Fallback, it); err != nil {
-		return nil, false
+	if err := h.formatter.Format(&buf, classesOnly, chroma.Literator(tokens...)); err != nil {
+		return nil, err
 	}
 	html := buf.Bytes()
 	if h.doneBytes.Add(int64(len(key)+len(html))) <= maxReuseBytes {
 		h.done.Store(key, html)
 	}
-	return html, true
+	return html, nil
+}
+
+// errStuck is tokenise's error for a lexer that went round in circles.
+var errStuck = errors.New("the lexer made no progress")
+
+// maxEmptyTokens is how many empty tokens in a row tokenise takes
+// before it calls the lexer stuck. A working lexer emits a few between
+// real ones (entering and leaving states); chroma's JSONata and Jungle
+// lexers emit them without end on ordinary text ("key: value"), which
+// hung the build (TestStuckLexer).
+const maxEmptyTokens = 1000
+
+// tokenise returns lx's tokens for code, as chroma.Coalesce would give
+// them: empty ones dropped, runs of one type joined (up to 8 KB). Unlike
+// Coalesce, which loops inside a single call when the lexer emits empty
+// tokens forever, it stops with errStuck.
+func tokenise(lx chroma.Lexer, code string) ([]chroma.Token, error) {
+	it, err := lx.Tokenise(nil, code)
+	if err != nil {
+		return nil, err
+	}
+	var tokens []chroma.Token
+	empty := 0
+	for t := it(); t != chroma.EOF; t = it() {
+		if t.Value == "" {
+			if empty++; empty > maxEmptyTokens {
+				return nil, errStuck
+			}
+			continue
+		}
+		empty = 0
+		if n := len(tokens); n > 0 && tokens[n-1].Type == t.Type && len(tokens[n-1].Value) < 8192 {
+			tokens[n-1].Value += t.Value
+			continue
+		}
+		tokens = append(tokens, t)
+	}
+	return tokens, nil
 }

@@ -179,6 +179,7 @@ func (r *Renderer) Render(d Doc) (*Result, error) {
 	pc.Set(stateKey, st)
 	doc := r.md.Parser().Parse(text.NewReader(d.Source), parser.WithContext(pc))
 	doc.OwnerDocument().AddMeta(metaIDPrefix, d.IDPrefix)
+	doc.OwnerDocument().AddMeta(metaState, st) // for the renderer's warnings
 
 	// Rendered into a pooled buffer and copied out at its size: a buffer
 	// of its own, grown to twice the source, left a third of it unused,

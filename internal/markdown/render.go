@@ -32,7 +32,16 @@ func (r *nodeRenderer) fenced(w util.BufWriter, src []byte, node ast.Node, enter
 	}
 	n := node.(*ast.FencedCodeBlock)
 	lang := string(n.Language(src))
-	r.hl.block(w, lang, blockText(n, src), isErrorLang(lang, r.errorLangs))
+	if r.hl.block(w, lang, blockText(n, src), isErrorLang(lang, r.errorLangs)) {
+		if st, ok := n.OwnerDocument().Meta()[metaState].(*state); ok {
+			at := offset(n)
+			if n.Info != nil {
+				at = n.Info.Segment.Start
+			}
+			st.warn(at, "name another language on the fence, or none",
+				"the code block's language %q could not be highlighted (its lexer went round in circles); it is shown as written", lang)
+		}
+	}
 	return ast.WalkSkipChildren, nil
 }
 
