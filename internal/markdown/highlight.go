@@ -141,11 +141,12 @@ var nativeBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // classesOnly is the style handed to chroma's formatter. It writes
 // classes, not colours (the theme's CSS has them), so the style changes
-// nothing it writes (TestChromaStyleChangesNothing); importing chroma's
+// nothing it writes (TestTokeniseIsCoalesce); importing chroma's
 // styles for one cost every run 9 ms of start-up, parsing them all.
 var classesOnly = chroma.MustNewStyle("shiplog", chroma.StyleEntries{chroma.Background: "bg:#ffffff"})
 
-// highlight returns code highlighted by lx, or errStuck.
+// highlight returns code highlighted by lx, or why it could not:
+// errStuck when the lexer went round in circles.
 func (h *highlighter) highlight(lx chroma.Lexer, lang string, code []byte) ([]byte, error) {
 	h.blocks.Add(1)
 	key := strings.ToLower(lang) + "\x00" + string(code)
