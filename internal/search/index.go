@@ -252,7 +252,7 @@ func docTerms(d Doc) []termWeight {
 	m := termMaps.Get().(*termMap)
 	defer func() {
 		clear(m.w)
-		clear(m.counts)
+		m.counts.reset()
 		termMaps.Put(m)
 	}()
 	w, counts := m.w, m.counts
@@ -271,27 +271,22 @@ func docTerms(d Doc) []termWeight {
 	for _, s := range d.Tags {
 		add(s, 2)
 	}
-	eachWord(d.Body, func(word Word) {
-		if !isStop(word.Text) {
-			counts[word.Text]++
-		}
-		for _, t := range word.Parts {
-			if !isStop(t) {
-				counts[t]++
-			}
-		}
-	})
-	for t, c := range counts {
-		switch {
+	countWords(d.Body, counts)
+	out := make([]termWeight, 0, len(counts.terms)+len(w))
+	for i, t := range counts.terms {
+		v := 1
+		switch c := counts.n[i]; {
 		case c >= 4:
-			w[t] += 3
+			v = 3
 		case c >= 2:
-			w[t] += 2
-		default:
-			w[t]++
+			v = 2
 		}
+		if x, ok := w[t]; ok {
+			v += x
+			delete(w, t)
+		}
+		out = append(out, termWeight{t, min(v, 7)})
 	}
-	out := make([]termWeight, 0, len(w))
 	for t, v := range w {
 		out = append(out, termWeight{t, min(v, 7)})
 	}
@@ -309,10 +304,13 @@ func sortedTerms(d Doc) []termWeight {
 
 // termMap is docTerms's scratch space, kept between documents: maps
 // that have grown to a document's size once do not grow again.
-type termMap struct{ w, counts map[string]int }
+type termMap struct {
+	w      map[string]int // terms of the fields other than the body
+	counts *wordCounts    // the body's
+}
 
 var termMaps = sync.Pool{New: func() any {
-	return &termMap{w: make(map[string]int, 512), counts: make(map[string]int, 512)}
+	return &termMap{w: make(map[string]int, 64), counts: newWordCounts()}
 }}
 
 // Docs is the number of documents.

@@ -176,7 +176,10 @@ func eachBeginning(raw string, bigs []string, fn func(string)) {
 // parts slices of raw unless they need lowercasing. Names and error
 // codes are most of such words, and word's rune-by-rune splitting cost
 // a fifth of indexing.
-func wordASCII(raw string) (Word, bool) {
+func wordASCII(raw string) (Word, bool) { return appendWordASCII(nil, raw) }
+
+// appendWordASCII is wordASCII with the word's parts appended to parts.
+func appendWordASCII(parts []string, raw string) (Word, bool) {
 	alnum := false
 	for i := 0; i < len(raw) && !alnum; i++ {
 		alnum = isAlnum(raw[i])
@@ -184,7 +187,7 @@ func wordASCII(raw string) (Word, bool) {
 	if !alnum || len(raw) < 2 {
 		return Word{}, false
 	}
-	w := Word{Text: strings.ToLower(raw)}
+	w := Word{Text: strings.ToLower(raw), Parts: parts}
 	add := func(p string) {
 		p = strings.ToLower(p)
 		if len(p) >= 2 && p != w.Text && !contains(w.Parts, p) {
@@ -355,9 +358,153 @@ func Terms(text string) []string {
 	return out
 }
 
+// wordCounts counts terms. A term seen before is found without a copy
+// of it, even when it is lower-cased from the text (a capital at the
+// start of a sentence): most words of a body are repeats.
+type wordCounts struct {
+	at    map[string]int32 // term → its index in terms and n
+	terms []string
+	n     []int32
+}
+
+func newWordCounts() *wordCounts { return &wordCounts{at: make(map[string]int32, 512)} }
+
+func (c *wordCounts) reset() {
+	clear(c.at)
+	clear(c.terms) // the terms may be slices of a body: not kept alive
+	c.terms, c.n = c.terms[:0], c.n[:0]
+}
+
+// add counts t, unless it is a stop word.
+func (c *wordCounts) add(t string) {
+	if isStop(t) {
+		return
+	}
+	if i, ok := c.at[t]; ok {
+		c.n[i]++
+		return
+	}
+	c.at[t] = int32(len(c.terms))
+	c.terms = append(c.terms, t)
+	c.n = append(c.n, 1)
+}
+
+// addLower counts w lower-cased; w is ASCII.
+func (c *wordCounts) addLower(w string) {
+	var buf [32]byte
+	if len(w) > len(buf) {
+		c.add(strings.ToLower(w))
+		return
+	}
+	low := buf[:len(w)]
+	for k := range len(w) {
+		ch := w[k]
+		if isUpper(ch) {
+			ch += 'a' - 'A'
+		}
+		low[k] = ch
+	}
+	if isStop(string(low)) {
+		return
+	}
+	if i, ok := c.at[string(low)]; ok {
+		c.n[i]++
+		return
+	}
+	c.add(string(low))
+}
+
+// countWords counts every word of text and every part of it, stop words
+// left out: what eachWord finds. It is eachWord with the common word
+// (ASCII letters and digits, a capital at most first) found in the same
+// pass that finds where words end, and counted with no copy. A body is
+// most of the text an index reads, and most of a body's words are such
+// words.
+func countWords(text string, c *wordCounts) {
+	var partsBuf [16]string
+	for i := 0; i < len(text); {
+		ch := text[i]
+		if ch >= utf8.RuneSelf {
+			if r, n := utf8.DecodeRuneInString(text[i:]); !isWordRune(r) {
+				i += n
+				continue
+			}
+		} else if !asciiWord[ch] {
+			i++
+			continue
+		}
+		// A run of word characters starts at i, as in eachRaw; plain
+		// says whether it is a plain word (plainWord's rule).
+		j, plain := i, true
+		for j < len(text) {
+			ch := text[j]
+			if ch >= utf8.RuneSelf {
+				r, n := utf8.DecodeRuneInString(text[j:])
+				if !isWordRune(r) {
+					break
+				}
+				plain = false
+				j += n
+				continue
+			}
+			if !asciiWord[ch] {
+				break
+			}
+			if plain && !(isLower(ch) || isDigit(ch) || j == i && isUpper(ch)) {
+				plain = false
+			}
+			j++
+		}
+		raw := text[i:j]
+		i = j
+		if plain {
+			switch {
+			case len(raw) < 2:
+			case isUpper(raw[0]):
+				c.addLower(raw)
+			default:
+				c.add(raw)
+			}
+			continue
+		}
+		for raw != "" && strings.IndexByte(trailing, raw[len(raw)-1]) >= 0 {
+			raw = raw[:len(raw)-1]
+		}
+		var w Word
+		var ok bool
+		if isASCII(raw) {
+			w, ok = appendWordASCII(partsBuf[:0], raw)
+		} else {
+			w, ok = wordRunes(raw)
+		}
+		if ok {
+			c.add(w.Text)
+			for _, p := range w.Parts {
+				c.add(p)
+			}
+		}
+	}
+}
+
 // isStop reports whether t is a stop word. Every stop word has at most
-// five letters, so most words need no lookup.
-func isStop(t string) bool { return len(t) <= 5 && Stop[t] }
+// five letters and starts with a lower-case letter, so a word is
+// compared with the few of its length and first letter, if any.
+func isStop(t string) bool {
+	if len(t) == 0 || len(t) > maxStop || !isLower(t[0]) {
+		return false
+	}
+	for _, s := range stopsBy[len(t)][t[0]-'a'] {
+		if s == t {
+			return true
+		}
+	}
+	return false
+}
+
+const maxStop = 5
+
+// stopsBy are the stop words by length and first letter.
+var stopsBy [maxStop + 1][26][]string
 
 // Stop are words too common in English prose to be worth an index entry.
 // Words that change the meaning of an error ("not", "no", "cannot") are
@@ -369,5 +516,6 @@ func init() {
 		into is it its me my of on or our she so than that the their them then there these they this those to
 		was we were which while who will with would you your`) {
 		Stop[w] = true
+		stopsBy[len(w)][w[0]-'a'] = append(stopsBy[len(w)][w[0]-'a'], w)
 	}
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"bufio"
 	"encoding/json"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -157,4 +158,96 @@ func FuzzWordASCII(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) { sameWords(t, s) })
+}
+
+// eachWordCounts is what countWords must count, from eachWord.
+func eachWordCounts(text string) map[string]int {
+	counts := map[string]int{}
+	eachWord(text, func(w Word) {
+		for _, t := range append([]string{w.Text}, w.Parts...) {
+			if !Stop[t] {
+				counts[t]++
+			}
+		}
+	})
+	return counts
+}
+
+func sameCounts(t *testing.T, text string) {
+	t.Helper()
+	c := newWordCounts()
+	countWords(text, c)
+	got := map[string]int{}
+	for i, t := range c.terms {
+		got[t] = int(c.n[i])
+	}
+	if len(got) != len(c.terms) {
+		t.Errorf("a term is counted in two places: %q", c.terms)
+	}
+	if want := eachWordCounts(text); !maps.Equal(got, want) {
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("count of %q: got %d, want %d", k, got[k], v)
+			}
+		}
+		for k, v := range got {
+			if _, ok := want[k]; !ok {
+				t.Errorf("count of %q: got %d, want none", k, v)
+			}
+		}
+		t.Fatalf("countWords(%.80q…) differs from eachWord's words", text)
+	}
+}
+
+func TestCountWordsMatchesEachWord(t *testing.T) {
+	body, err := os.ReadFile("testdata/bodies.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameCounts(t, string(body))
+	for _, c := range readWordCases(t) {
+		sameCounts(t, c.In)
+	}
+	for _, s := range []string{
+		"", "a", "Ab", "The THE the", "Éclair café naïve — “quoted” → ok", "x\u00e9y Über über ÜBER",
+		"word\u2019s end. Then: new", "ab\xffcd \xff\xfe", "A1 a1 1A 1a", "It is IS", "YAML, not yaml.",
+		"trailing... dots:: and -dashes- @at", "\u0301combining first", "日本語 テキスト", "C++ C# me@host __init__",
+	} {
+		sameCounts(t, s)
+	}
+}
+
+func FuzzCountWords(f *testing.F) {
+	for _, s := range []string{"The net::ERR_X", "getElementById Über", "127.0.0.1:3306.", "It's — ok", "a.b.c An"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { sameCounts(t, s) })
+}
+
+func TestIsStop(t *testing.T) {
+	for w := range Stop {
+		if !isStop(w) {
+			t.Errorf("isStop(%q) = false for a stop word", w)
+		}
+	}
+	for _, w := range []string{"", "not", "no", "cannot", "The", "thee", "th", "yours", "é", "whichever", "A"} {
+		if isStop(w) != Stop[w] {
+			t.Errorf("isStop(%q) = %v, Stop says %v", w, isStop(w), Stop[w])
+		}
+	}
+}
+
+// BenchmarkCountWords measures the counting of a body's words, on the
+// bodies of four generated entries (bench/gencorpus).
+func BenchmarkCountWords(b *testing.B) {
+	body, err := os.ReadFile("testdata/bodies.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	text, counts := string(body), newWordCounts()
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		countWords(text, counts)
+		counts.reset()
+	}
 }
