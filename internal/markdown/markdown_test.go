@@ -168,3 +168,17 @@ func TestBenchEntryIsRealistic(t *testing.T) {
 		t.Errorf("bench entry has problems: %v", res.Problems)
 	}
 }
+
+func TestCountWords(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int
+	}{
+		{"", 0}, {" ", 0}, {"a", 1}, {" a ", 1}, {"a b", 2}, {"a\tb\r\nc", 3}, {"\n\n a  b\n", 2},
+		{"naïve — café", 3}, {"x\u00a0y", 1}, {"```go\nfunc main() {}\n```", 5},
+	} {
+		if got := countWords([]byte(tt.in)); got != tt.want {
+			t.Errorf("countWords(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
