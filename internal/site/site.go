@@ -181,16 +181,18 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 	for _, name := range unknown {
 		rep.Problems.Add(diag.Warnf("layouts/"+name, 0, 0, "theme files are: "+strings.Join(theme.Names(), ", "), "the theme has no file named %s; it is ignored", name))
 	}
-	tpl, err := inc.compile(files)
-	if err != nil {
-		var te *render.TemplateError
-		if errors.As(err, &te) {
-			rep.Problems.Add(diag.Errorf("layouts/"+te.File, te.Line, 1, "fix the template, or remove it to use the default", "%v", te.Err))
-			return fail(rep.Problems.Err())
-		}
-		return fail(err)
-	}
-
+	// The templates are compiled while the log loads (a core would
+	// otherwise wait); a broken template is reported alone, as if the
+	// log had not been read.
+	var (
+		tpl        *render.Templates
+		compileErr error
+		compiled   = make(chan struct{})
+	)
+	go func() {
+		defer close(compiled)
+		tpl, compileErr = inc.compile(files)
+	}()
 	sourceBudget, renderedBudget := opts.budgets()
 	log, problems := inc.loadLog(root, content.Options{
 		Location:       cfg.Location,
@@ -200,6 +202,15 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 		MaxFrontMatter: cfg.Limits.FrontMatterKiB << 10,
 		KeepBodies:     sourceBudget,
 	})
+	<-compiled
+	if err := compileErr; err != nil {
+		var te *render.TemplateError
+		if errors.As(err, &te) {
+			rep.Problems.Add(diag.Errorf("layouts/"+te.File, te.Line, 1, "fix the template, or remove it to use the default", "%v", te.Err))
+			return fail(rep.Problems.Err())
+		}
+		return fail(err)
+	}
 	rep.Problems.Add(problems...)
 	if err := rep.Problems.Err(); err != nil {
 		return fail(err)
