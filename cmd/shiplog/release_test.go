@@ -2,6 +2,7 @@ package main
 
 import (
 	"debug/elf"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -37,5 +38,26 @@ func TestReleaseBinaryIsStatic(t *testing.T) {
 	}
 	if libs, err := f.ImportedLibraries(); err != nil || len(libs) > 0 {
 		t.Errorf("make build made a binary that needs shared libraries %q (%v)", libs, err)
+	}
+}
+
+// The binary builds for the other systems people run it on, as `make
+// build` builds it (no cgo, the nodynamic tag): a file that only Linux
+// can compile (syscall.Openat is Linux's alone in package syscall) once
+// broke the macOS and FreeBSD builds without any test noticing.
+func TestBuildsForOtherSystems(t *testing.T) {
+	if testing.Short() {
+		t.Skip("cross-compiles the whole program")
+	}
+	for _, target := range []struct{ goos, goarch string }{
+		{"darwin", "arm64"}, {"windows", "amd64"},
+	} {
+		t.Run(target.goos+"/"+target.goarch, func(t *testing.T) {
+			cmd := exec.Command("go", "build", "-trimpath", "-tags", "nodynamic", "-o", os.DevNull, ".")
+			cmd.Env = append(os.Environ(), "GOOS="+target.goos, "GOARCH="+target.goarch, "CGO_ENABLED=0")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Errorf("go build for %s/%s: %v\n%s", target.goos, target.goarch, err, out)
+			}
+		})
 	}
 }
