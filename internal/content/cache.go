@@ -55,6 +55,9 @@ func (c *Cache) Load(root *os.Root, opts Options, changed []string) (*Log, diag.
 	if changed == nil || c.mayList(fsys, changed) {
 		c.paths, c.walked = entryPaths(fsys)
 	}
+	if opts.Found != nil {
+		opts.Found(len(c.paths))
+	}
 	var problems diag.List
 	problems.Add(c.walked...)
 

@@ -49,6 +49,9 @@ type Options struct {
 	// past it, an entry's Body is nil and Entry.Source reads it again,
 	// so a log of 100,000 entries need not sit in memory. 0 keeps all.
 	KeepBodies int64
+	// Found, when set, is called with the number of entry files once
+	// they are found, before any is read.
+	Found func(n int)
 }
 
 const (

@@ -166,6 +166,17 @@ func TestLoad(t *testing.T) {
 	}
 }
 
+// Found hears how many entry files there are before any is read: drafts
+// and future entries count, as they are files to read.
+func TestLoadFound(t *testing.T) {
+	dir := writeSite(t, logSite)
+	calls, found := 0, 0
+	log, _ := load(t, dir, Options{Now: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), Found: func(n int) { calls++; found = n }})
+	if calls != 1 || found != len(log.Entries)+log.Drafts+log.Future {
+		t.Errorf("Found called %d times, last with %d; want once, with %d", calls, found, len(log.Entries)+log.Drafts+log.Future)
+	}
+}
+
 func TestLoadDraftsAndFuture(t *testing.T) {
 	dir := writeSite(t, logSite)
 	tests := []struct {

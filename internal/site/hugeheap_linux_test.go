@@ -3,6 +3,7 @@ package site
 import (
 	"bufio"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,10 +16,31 @@ func TestHugeHeapMarksTheHeap(t *testing.T) {
 	if !thpOnRequest() || strictOvercommit() {
 		t.Skip("transparent huge pages are not in madvise mode here, or memory is not overcommitted")
 	}
-	before := markedHuge(t)
 	hugeHeap()
-	if got := markedHuge(t) - before; got < heapReserve {
-		t.Errorf("hugeHeap marked %d more bytes for huge pages, want at least %d", got, heapReserve)
+	if got := markedHuge(t); got < heapReserve {
+		t.Errorf("after hugeHeap, %d bytes are marked for huge pages, want at least %d", got, heapReserve)
+	}
+}
+
+// A one-off build (TuneGC) asks for huge pages when its log has at most
+// hugeHeapEntries entries, and not when it has more.
+func TestBuildAsksForHugePages(t *testing.T) {
+	if !thpOnRequest() || strictOvercommit() {
+		t.Skip("transparent huge pages are not in madvise mode here, or memory is not overcommitted")
+	}
+	defer func(on bool, most int) { hugePages, hugeHeapEntries = on, most }(hugePages, hugeHeapEntries)
+	hugePages = true
+	for _, c := range []struct {
+		most int
+		want bool
+	}{{1, false}, {10000, true}} {
+		hugeHeapEntries = c.most
+		src := writeSite(t, happySite)
+		before := hugeHeaps.Load()
+		mustBuild(t, src, filepath.Join(t.TempDir(), "out"))
+		if got := hugeHeaps.Load() > before; got != c.want {
+			t.Errorf("with at most %d entries for huge pages, a build of %s asked for them: %v, want %v", c.most, src, got, c.want)
+		}
 	}
 }
 

@@ -201,6 +201,11 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 		MaxFile:        int64(cfg.Limits.MarkdownMiB) << 20,
 		MaxFrontMatter: cfg.Limits.FrontMatterKiB << 10,
 		KeepBodies:     sourceBudget,
+		Found: func(n int) {
+			if inc == nil && hugePages && n <= hugeHeapEntries {
+				hugeHeap()
+			}
+		},
 	})
 	<-compiled
 	if err := compileErr; err != nil {
