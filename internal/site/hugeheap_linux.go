@@ -10,9 +10,9 @@ import (
 )
 
 // heapReserve is the part of the address space a one-off build asks to
-// be backed by huge pages: more than the heap of a 10k build, about the
-// collector's soft limit.
-const heapReserve = 1 << 30
+// be backed by huge pages: about the heap of a 10k build, and below the
+// collector's soft limit (the reserve is live for a moment).
+const heapReserve = 512 << 20
 
 // hugeHeap asks Linux to back the heap with transparent huge pages, when
 // they are given only to memory that asks for them (the "madvise" mode,
@@ -23,12 +23,12 @@ const heapReserve = 1 << 30
 // 1k build, 117,000 in a 10k one, 2.5 s of its CPU time
 // (docs/benchmarks.md).
 //
-// It makes the runtime map heapReserve at once with a slice it never
-// touches, marks that range, and frees it at once, to the collector and
-// to the kernel (unused memory costs no RSS); the heap then grows into
-// the marked range. Nothing is done where the kernel has no such mode,
+// It makes the runtime map heapReserve at once with slices it never
+// touches, marks their range, and frees them at once, to the collector
+// and to the kernel (unused memory costs no RSS); the heap then grows
+// into the marked range. Nothing is done where the kernel has no such mode,
 // where every page is already huge ("always"), where memory is not
-// overcommitted (a gigabyte of address space is then charged at once),
+// overcommitted (the reserve is then charged at once),
 // or on a 32-bit platform.
 //
 // It is for logs whose heap stays well under the collector's soft limit
@@ -40,12 +40,25 @@ func hugeHeap() {
 	if strconv.IntSize < 64 || !thpOnRequest() || strictOvercommit() {
 		return
 	}
-	reserve := make([]byte, heapReserve)
-	syscall.Madvise(reserve, 14) // MADV_HUGEPAGE; an error leaves it as it was
-	reserve = nil
+	// In pieces: a piece that lands on pages the heap used before is
+	// cleared by the runtime, which touches it. One slice of the whole
+	// size would then be cleared whole (a gigabyte of RSS and seconds,
+	// seen in 2 of 12 runs of the harness); a piece that fills a hole
+	// costs what the hole is.
+	pieces := make([][]byte, 0, heapReserve/reservePiece)
+	for range heapReserve / reservePiece {
+		p := make([]byte, reservePiece)
+		syscall.Madvise(p, 14) // MADV_HUGEPAGE; an error leaves it as it was
+		pieces = append(pieces, p)
+	}
+	pieces = nil
 	debug.FreeOSMemory()
 	hugeHeaps.Add(1)
 }
+
+// reservePiece is the size of hugeHeap's pieces: a multiple of the huge
+// page's 2 MiB.
+const reservePiece = 4 << 20
 
 // hugeHeaps counts hugeHeap's requests, for tests.
 var hugeHeaps atomic.Int32
