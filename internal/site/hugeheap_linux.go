@@ -28,8 +28,8 @@ const heapReserve = 512 << 20
 // and to the kernel (unused memory costs no RSS); the heap then grows
 // into the marked range. Nothing is done where the kernel has no such mode,
 // where every page is already huge ("always"), where memory is not
-// overcommitted (the reserve is then charged at once),
-// or on a 32-bit platform.
+// overcommitted (the reserve is then charged at once), under a memory
+// limit (GOMEMLIMIT) the reserve would pass, or on a 32-bit platform.
 //
 // It is for logs whose heap stays well under the collector's soft limit
 // (hugeHeapEntries): at 100,000 entries, where the heap lives near the
@@ -37,7 +37,7 @@ const heapReserve = 512 << 20
 // took twice as long, even when it asked for 4 KiB pages again once the
 // log was loaded.
 func hugeHeap() {
-	if strconv.IntSize < 64 || !thpOnRequest() || strictOvercommit() {
+	if strconv.IntSize < 64 || !thpOnRequest() || strictOvercommit() || debug.SetMemoryLimit(-1) <= heapReserve {
 		return
 	}
 	// In pieces: a piece that lands on pages the heap used before is

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -41,6 +42,16 @@ func TestBuildAsksForHugePages(t *testing.T) {
 		if got := hugeHeaps.Load() > before; got != c.want {
 			t.Errorf("with at most %d entries for huge pages, a build of %s asked for them: %v, want %v", c.most, src, got, c.want)
 		}
+	}
+}
+
+// Under a memory limit the reserve would pass, hugeHeap does nothing.
+func TestHugeHeapUnderALowLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(heapReserve / 2))
+	before := hugeHeaps.Load()
+	hugeHeap()
+	if hugeHeaps.Load() != before {
+		t.Errorf("hugeHeap reserved %d MiB under a limit of %d MiB", heapReserve>>20, heapReserve>>21)
 	}
 }
 
