@@ -384,6 +384,11 @@ func (c *wordCounts) add(t string) {
 		c.n[i]++
 		return
 	}
+	c.insert(t)
+}
+
+// insert counts t, which is not counted yet, once.
+func (c *wordCounts) insert(t string) {
 	c.at[t] = int32(len(c.terms))
 	c.terms = append(c.terms, t)
 	c.n = append(c.n, 1)
@@ -411,7 +416,7 @@ func (c *wordCounts) addLower(w string) {
 		c.n[i]++
 		return
 	}
-	c.add(string(low))
+	c.insert(string(low))
 }
 
 // countWords counts every word of text and every part of it, stop words
