@@ -3,12 +3,14 @@ package site
 // Rebuilds touch only what changed. After every build the cache keeps a
 // manifest of the output folder (DIR/.shiplog/cache/outputs/): for each
 // file, the fingerprint of the job that wrote it (a hash of everything
-// the page shows, when the job has one), the SHA-256 of its bytes and its
-// size. The next build into the same folder trusts the manifest when the
+// the page shows, when the job has one) and its size. The next build into the same folder trusts the manifest when the
 // folder's marker file is the one the manifest names, and then:
 //
 //   - a job whose fingerprint is unchanged is not run at all;
-//   - a job whose bytes come out the same is not written;
+//   - a job whose bytes come out the same as the file in the output
+//     folder is not written (the two are compared byte for byte: a
+//     hash of every page would cost a cold build more than the reads
+//     cost a rebuild, see store);
 //   - only new and changed files go to the staging folder; when the whole
 //     build succeeded they are renamed into the output one by one, and the
 //     files of the previous build that no job wrote are removed.
@@ -21,10 +23,11 @@ package site
 // the output whole, as a build without a manifest always does.
 
 import (
-	"crypto/sha256"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -32,6 +35,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/shiplog/shiplog/internal/buildcache"
 )
@@ -39,7 +43,6 @@ import (
 // outFile is one file of an output folder.
 type outFile struct {
 	fp   buildcache.Key // of the inputs of the job that wrote it; zero when it has none
-	sum  buildcache.Key // SHA-256 of its bytes
 	size int64
 }
 
@@ -57,7 +60,7 @@ type manifest struct {
 	report      []byte
 }
 
-const manifestFormat = "output manifest 2"
+const manifestFormat = "output manifest 3"
 
 func manifestKey(out string) buildcache.Key {
 	abs, err := filepath.Abs(out)
@@ -94,7 +97,6 @@ func encodeManifest(m *manifest) []byte {
 		f := m.files[p]
 		e.str(p)
 		e.buf = append(e.buf, f.fp[:]...)
-		e.buf = append(e.buf, f.sum[:]...)
 		e.buf = binary.AppendUvarint(e.buf, uint64(f.size))
 	}
 	return e.buf
@@ -125,12 +127,11 @@ func decodeManifest(data []byte) (*manifest, error) {
 	for range n {
 		p := d.str()
 		var f outFile
-		if len(d.buf) < 2*len(f.fp) {
+		if len(d.buf) < len(f.fp) {
 			return nil, errCorrupt
 		}
 		copy(f.fp[:], d.buf)
-		copy(f.sum[:], d.buf[len(f.fp):])
-		d.buf = d.buf[2*len(f.fp):]
+		d.buf = d.buf[len(f.fp):]
 		size, w := binary.Uvarint(d.buf)
 		if w <= 0 {
 			return nil, errCorrupt
@@ -221,13 +222,20 @@ func (s *stage) keep(rel string, f outFile) {
 
 // store stores the output of j: nowhere when the output already holds
 // these bytes, else in the staging folder.
+//
+// The bytes are compared with the file itself, read only when the
+// manifest knows it at this size. The manifest kept a SHA-256 of every
+// file until session 9: hashing every page of a cold build cost more
+// (80 ms of CPU at 1k entries, 76 MB of pages, docs/benchmarks.md) than
+// reading back the few pages a rebuild renders again, and the file is
+// the truth where a hash only stands for it.
 func (s *stage) store(j job, data []byte) error {
 	if s.manifests == nil {
 		return s.write(j.out, data)
 	}
-	f := outFile{fp: j.fp, sum: sha256.Sum256(data), size: int64(len(data))}
+	f := outFile{fp: j.fp, size: int64(len(data))}
 	if s.prev != nil {
-		if p, ok := s.prev.files[j.out]; ok && p.sum == f.sum && s.intact(j.out, p) {
+		if p, ok := s.prev.files[j.out]; ok && p.size == f.size && sameBytes(filepath.Join(s.out, filepath.FromSlash(j.out)), data) {
 			s.keep(j.out, f)
 			return nil
 		}
@@ -305,4 +313,37 @@ func (s *stage) saveManifest(inputs buildcache.Key, from, until int64, report []
 		return
 	}
 	s.manifests.Put(manifestKey(s.out), encodeManifest(&manifest{marker: markerID(s.out), files: s.next, inputs: inputs, from: from, until: until, report: report}))
+}
+
+// compareBufs holds the buffers sameBytes reads into.
+var compareBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+// sameBytes reports whether name is a regular file (not a link) that
+// holds exactly data.
+func sameBytes(name string, data []byte) bool {
+	info, err := os.Lstat(name)
+	if err != nil || !info.Mode().IsRegular() || info.Size() != int64(len(data)) {
+		return false
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	bp := compareBufs.Get().(*[]byte)
+	defer compareBufs.Put(bp)
+	buf := *bp
+	for {
+		n, err := io.ReadFull(f, buf[:min(len(buf), len(data)+1)])
+		if n > len(data) || !bytes.Equal(buf[:n], data[:n]) {
+			return false // longer than data, or different
+		}
+		data = data[n:]
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return len(data) == 0
+		}
+		if err != nil {
+			return false
+		}
+	}
 }

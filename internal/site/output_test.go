@@ -165,3 +165,48 @@ func TestBodiesLeftOnDisk(t *testing.T) {
 	mustBuild(t, src, out, tight)
 	sameTree(t, "bodies on disk, rebuilt", cold(t, src), tree(t, out))
 }
+
+// sameBytes is what decides that a page rendered again need not be
+// written: it must tell every difference, at any offset and any size.
+func TestSameBytes(t *testing.T) {
+	dir := t.TempDir()
+	big := make([]byte, 200<<10) // more than one read buffer
+	for i := range big {
+		big[i] = byte(i * 7)
+	}
+	flipped := append([]byte(nil), big...)
+	flipped[len(flipped)-1] ^= 1
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(write("target", []byte("hello")), link); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		path string
+		data []byte
+		want bool
+	}{
+		{"same", write("a", []byte("hello")), []byte("hello"), true},
+		{"empty", write("e", nil), nil, true},
+		{"one byte differs", write("b", []byte("hello")), []byte("hellp"), false},
+		{"file longer", write("c", []byte("hello!")), []byte("hello"), false},
+		{"file shorter", write("d", []byte("hell")), []byte("hello"), false},
+		{"big, same", write("big", big), big, true},
+		{"big, last byte differs", write("big2", big), flipped, false},
+		{"big, file one byte longer", write("big3", append(append([]byte(nil), big...), 0)), big, false},
+		{"missing", filepath.Join(dir, "nope"), []byte("hello"), false},
+		{"a folder", dir, nil, false},
+		{"a link to the same bytes", link, []byte("hello"), false},
+	} {
+		if got := sameBytes(c.path, c.data); got != c.want {
+			t.Errorf("%s: sameBytes = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
