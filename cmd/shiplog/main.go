@@ -14,6 +14,9 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	// Its init alone, which runs before the others': see its package comment.
+	_ "github.com/shiplog/shiplog/cmd/shiplog/internal/earlyheap"
 )
 
 // Exit codes.

@@ -6,7 +6,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/shiplog/shiplog/internal/hugeheap"
 )
 
 // The release binary, as `make build` makes it, is linked statically:
@@ -21,12 +26,7 @@ func TestReleaseBinaryIsStatic(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("make is not installed; `make test` needs it anyway")
 	}
-	bin := filepath.Join(t.TempDir(), "shiplog")
-	cmd := exec.Command("make", "-s", "-C", "../..", "build", "BIN="+bin)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("make build: %v\n%s", err, out)
-	}
-	f, err := elf.Open(bin)
+	f, err := elf.Open(makeBuild(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +38,73 @@ func TestReleaseBinaryIsStatic(t *testing.T) {
 	}
 	if libs, err := f.ImportedLibraries(); err != nil || len(libs) > 0 {
 		t.Errorf("make build made a binary that needs shared libraries %q (%v)", libs, err)
+	}
+}
+
+// makeBuild builds the release binary with `make build` and returns its
+// path.
+func makeBuild(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed; `make test` needs it anyway")
+	}
+	bin := filepath.Join(t.TempDir(), "shiplog")
+	cmd := exec.Command("make", "-s", "-C", "../..", "build", "BIN="+bin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// earlyheap's init runs before chroma's lexer registry fills the heap
+// (see its package comment), and in `shiplog build` it reserves the
+// heap's huge pages there, where the machine gives them on request.
+// GODEBUG=inittrace=1 makes the runtime print every init it runs, in
+// order, with what it allocated.
+func TestEarlyHeapInitsFirst(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("huge pages on request are Linux's")
+	}
+	bin := makeBuild(t)
+	src := t.TempDir()
+	if err := os.WriteFile(filepath.Join(src, "shiplog.toml"), []byte("title = \"Init order\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "build", src, "--out", filepath.Join(t.TempDir(), "out"), "--quiet")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	cmd.Env = slices.DeleteFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, "GOMEMLIMIT=") })
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("shiplog build: %v\n%s", err, out)
+	}
+	const early, lexers = "github.com/shiplog/shiplog/cmd/shiplog/internal/earlyheap", "github.com/alecthomas/chroma/v2/lexers"
+	order := map[string]int{}
+	var earlyBytes int64
+	for i, line := range strings.Split(string(out), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 8 || f[0] != "init" {
+			continue
+		}
+		order[f[1]] = i
+		if f[1] == early { // init PKG @T ms, T ms clock, N bytes, N allocs
+			if k := slices.Index(f, "bytes,"); k > 0 {
+				earlyBytes, _ = strconv.ParseInt(f[k-1], 10, 64)
+			}
+		}
+	}
+	e, ok1 := order[early]
+	l, ok2 := order[lexers]
+	if !ok1 || !ok2 {
+		t.Fatalf("the init trace has no line for %s or %s:\n%s", early, lexers, out)
+	}
+	if e > l {
+		t.Errorf("%s was initialised after %s: something it imports now initialises late", early, lexers)
+	}
+	if hugeheap.Reserve() {
+		hugeheap.Release()
+		if earlyBytes < hugeheap.Size {
+			t.Errorf("%s allocated %d bytes as it started, want the reserve of %d", early, earlyBytes, hugeheap.Size)
+		}
 	}
 }
 

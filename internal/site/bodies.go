@@ -24,6 +24,7 @@ import (
 	"unsafe"
 
 	"github.com/shiplog/shiplog/internal/content"
+	"github.com/shiplog/shiplog/internal/hugeheap"
 	"github.com/shiplog/shiplog/internal/render"
 )
 
@@ -87,8 +88,11 @@ func (b *builder) full(e *content.Entry) *render.Entry {
 const softLimit = 800 << 20
 
 // hugeHeapEntries is the most entries a one-off build asks huge pages
-// for (hugeHeap): measured at 10,000 entries (peak RSS about 460 MiB,
-// well under softLimit) and at 100,000 (where it must not).
+// for (internal/hugeheap): measured at 10,000 entries (peak RSS about
+// 460 MiB, well under softLimit) and at 100,000 (where it must not). A
+// bigger log asks for 4 KiB pages again, before it is loaded, when
+// `shiplog build` asked for huge pages as it started
+// (cmd/shiplog/internal/earlyheap).
 var hugeHeapEntries = 10000 // a variable for tests
 
 // hugePages is set by TuneGC: the process is a one-off build.
@@ -102,11 +106,31 @@ var hugePages bool
 // in alternated runs, peak RSS 430 against 670 MiB), as fresh memory
 // costs a page fault per page on the machines measured. GOGC and
 // GOMEMLIMIT, when set, win. It also lets a build of up to
-// hugeHeapEntries entries ask for its heap in huge pages (hugeHeap):
+// hugeHeapEntries entries ask for its heap in huge pages (hugeheap):
 // fewer of those faults. shiplog build and bench/profile call it.
 func TuneGC() {
 	hugePages = true
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(softLimit)
+	}
+}
+
+// hugeHeapFor lets a one-off build of n entries keep its heap in huge
+// pages, asked for now or as the process started, up to hugeHeapEntries;
+// a bigger one asks for 4 KiB pages again. Under a memory limit the
+// reserve would pass (GOMEMLIMIT), it asks for none. Either way the
+// reserve's memory goes back to the kernel here, before the log is
+// loaded: the runtime counts it against the memory limit until then
+// (see hugeheap.Reserve).
+func hugeHeapFor(n int) {
+	reserved := hugeheap.Reserved()
+	switch {
+	case n > hugeHeapEntries:
+		hugeheap.Release()
+	case debug.SetMemoryLimit(-1) > hugeheap.Size:
+		reserved = hugeheap.Reserve() || reserved
+	}
+	if reserved {
+		debug.FreeOSMemory()
 	}
 }

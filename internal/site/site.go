@@ -202,8 +202,8 @@ func buildWith(ctx context.Context, opts Options, inc *Builder) (*Report, *build
 		MaxFrontMatter: cfg.Limits.FrontMatterKiB << 10,
 		KeepBodies:     sourceBudget,
 		Found: func(n int) {
-			if inc == nil && hugePages && n <= hugeHeapEntries {
-				hugeHeap()
+			if inc == nil && hugePages {
+				hugeHeapFor(n)
 			}
 		},
 	})

@@ -1,0 +1,67 @@
+// Package earlyheap asks for huge pages for the heap (internal/hugeheap)
+// before the init functions of the other packages run, when the process
+// is a `shiplog build`. They allocate: chroma's lexer registry alone
+// takes 2.7 MB in 31,000 allocations, and at 4 KiB a page that was 1,200
+// page faults, most of the 60 ms a start took before main on the machine
+// measured (docs/benchmarks.md, session 9). cmd/shiplog imports it for
+// its init alone.
+//
+// It imports only what hugeheap does (runtime and syscall), so that Go,
+// which initialises packages in the order of their import paths once
+// their imports are, can run it early; TestEarlyHeapInitsFirst (in
+// cmd/shiplog) checks that it does. The build decides again once it
+// knows the size of the log: it asks for 4 KiB pages again for a big one
+// (internal/site, hugeHeapEntries).
+package earlyheap
+
+import (
+	"syscall"
+
+	"github.com/shiplog/shiplog/internal/hugeheap"
+)
+
+func init() {
+	// A memory limit is for the build to weigh (it reads it with
+	// runtime/debug, which would make this package initialise late).
+	if _, set := syscall.Getenv("GOMEMLIMIT"); set || !isBuild(cmdline()) {
+		return
+	}
+	hugeheap.Reserve()
+}
+
+// isBuild reports whether the command line args (the program's name
+// first) runs `shiplog build`, after the flags that cmd/shiplog takes
+// before a command.
+func isBuild(args []string) bool {
+	if len(args) > 0 {
+		args = args[1:]
+	}
+	for len(args) > 0 && (args[0] == "--debug" || args[0] == "-debug") {
+		args = args[1:]
+	}
+	return len(args) > 0 && args[0] == "build"
+}
+
+// cmdline returns the process's arguments from /proc/self/cmdline (os.Args
+// is set by package os, which initialises late); nil when it cannot.
+func cmdline() []string {
+	fd, err := syscall.Open("/proc/self/cmdline", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil
+	}
+	defer syscall.Close(fd)
+	buf := make([]byte, 4096) // the command is in the first few arguments
+	n, err := syscall.Read(fd, buf)
+	if err != nil || n <= 0 {
+		return nil
+	}
+	var args []string
+	start := 0
+	for i, c := range buf[:n] {
+		if c == 0 {
+			args = append(args, string(buf[start:i]))
+			start = i + 1
+		}
+	}
+	return args
+}

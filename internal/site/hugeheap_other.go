@@ -1,6 +1,0 @@
-//go:build !linux
-
-package site
-
-// hugeHeap does nothing off Linux; see hugeheap_linux.go.
-func hugeHeap() {}
