@@ -2,7 +2,7 @@ package hugeheap
 
 import (
 	"runtime"
-	"sync/atomic"
+	"sync"
 	"syscall"
 	"unsafe"
 )
@@ -13,44 +13,53 @@ const (
 )
 
 var (
-	reserved atomic.Bool
-	// The ranges Reserve marked, for Release.
-	ranges [][2]uintptr
+	mu       sync.Mutex
+	reserved int          // bytes marked
+	ranges   [][2]uintptr // the ranges marked, for Release
 )
 
-// Reserve marks Size bytes of the heap for huge pages, once per process,
-// and reports whether the heap is marked. It does nothing where the
-// kernel has no "madvise" mode (in "always" every page is already huge),
-// where memory is not overcommitted (the reserve would be charged at
-// once), or on a 32-bit platform. A memory limit the reserve would pass
-// is for the caller to check: runtime/debug, which reads it, would make
-// this package initialise late.
+// Reserve marks at least size bytes of the heap for huge pages (in
+// pieces: it rounds up), unless an earlier call marked as much, and
+// reports whether the heap is marked. It does nothing where the kernel has no
+// "madvise" mode (in "always" every page is already huge), where memory
+// is not overcommitted (the reserve would be charged at once), or on a
+// 32-bit platform. A memory limit the reserve would pass is for the
+// caller to check: runtime/debug, which reads it, would make this package
+// initialise late.
 //
 // The runtime counts the freed reserve as memory it holds until it
 // hands it back to the kernel: against a memory limit, and in a
 // process's own view of its size. The caller hands it back at once with
 // runtime/debug.FreeOSMemory, once it can import runtime/debug, before
 // the heap grows (internal/site does when it knows the log's size);
-// else the runtime's scavenger does, slowly.
+// else the runtime's scavenger does, slowly. A call that extends a
+// reserve should follow such a hand-back: pages handed back are known
+// to be zero, and a piece that lands on freed pages that were not is
+// cleared, which touches them.
 //
 // It is for heaps that stay well under the collector's soft limit: at
 // 100,000 entries, where a build's heap lives near it, a build that had
 // reserved ran its collector without pause and took twice as long.
 // Release undoes it for the memory not yet used.
-func Reserve() bool {
-	if reserved.Load() {
-		return true
+func Reserve(size int) bool {
+	mu.Lock()
+	defer mu.Unlock()
+	if reserved >= size {
+		return reserved > 0
 	}
 	if unsafe.Sizeof(uintptr(0)) < 8 || !thpOnRequest() || strictOvercommit() {
 		return false
 	}
-	pieces := make([][]byte, 0, Size/piece)
-	for range Size / piece {
+	// All of size again, not what is missing: freed, the pieces of an
+	// earlier call are where the heap puts new ones first.
+	n := (size + piece - 1) / piece
+	pieces := make([][]byte, 0, n)
+	for range n {
 		p := make([]byte, piece)
 		if syscall.Madvise(p, madvHugePage) == nil {
 			start := uintptr(unsafe.Pointer(unsafe.SliceData(p)))
-			if n := len(ranges); n > 0 && ranges[n-1][1] == start {
-				ranges[n-1][1] = start + piece
+			if k := len(ranges); k > 0 && ranges[k-1][1] == start {
+				ranges[k-1][1] = start + piece
 			} else {
 				ranges = append(ranges, [2]uintptr{start, start + piece})
 			}
@@ -62,24 +71,30 @@ func Reserve() bool {
 	// heap uses them. Collected now, or the heap's next goal would be
 	// twice the reserve.
 	runtime.GC()
-	reserved.Store(true)
+	reserved = n * piece
 	return true
 }
 
-// Reserved reports whether Reserve marked the heap.
-func Reserved() bool { return reserved.Load() }
+// Reserved returns how many bytes Reserve marked.
+func Reserved() int {
+	mu.Lock()
+	defer mu.Unlock()
+	return reserved
+}
 
 // Release asks for 4 KiB pages again in the ranges Reserve marked. Huge
 // pages the heap has already touched stay as they are.
 func Release() {
-	if !reserved.Load() {
+	mu.Lock()
+	defer mu.Unlock()
+	if reserved == 0 {
 		return
 	}
 	for _, r := range ranges {
 		syscall.Syscall(syscall.SYS_MADVISE, r[0], r[1]-r[0], madvNoHugePage)
 	}
 	ranges = nil
-	reserved.Store(false)
+	reserved = 0
 }
 
 // thpOnRequest reports whether transparent huge pages are in "madvise"

@@ -3,39 +3,47 @@ package hugeheap
 import (
 	"bufio"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
 )
 
-// Reserve leaves the kernel a range of the heap, Size long, marked for
-// huge pages ("hg" in /proc/self/smaps), where it gives them on request;
-// Release marks it for 4 KiB pages again ("nh").
+// Reserve leaves the kernel a range of the heap marked for huge pages
+// ("hg" in /proc/self/smaps), where it gives them on request, as big as
+// asked, and extends it when asked for more; Release marks it for 4 KiB
+// pages again ("nh").
 func TestReserveAndRelease(t *testing.T) {
 	if !thpOnRequest() || strictOvercommit() {
 		t.Skip("transparent huge pages are not in madvise mode here, or memory is not overcommitted")
 	}
-	if !Reserve() || !Reserved() {
-		t.Fatal("Reserve did not reserve")
+	Release()
+	base := marked(t, "hg") // the runtime's own
+	if !Reserve(64<<20) || Reserved() != 64<<20 {
+		t.Fatalf("Reserve(64 MiB): %d bytes reserved", Reserved())
 	}
-	if got := marked(t, "hg"); got < Size {
-		t.Errorf("after Reserve, %d bytes are marked for huge pages, want at least %d", got, Size)
+	if got := marked(t, "hg") - base; got < 64<<20 {
+		t.Errorf("after Reserve(64 MiB), %d bytes are marked for huge pages", got)
 	}
-	if !Reserve() {
-		t.Error("a second Reserve reported no reserve")
+	if !Reserve(32<<20) || Reserved() != 64<<20 {
+		t.Errorf("Reserve(32 MiB) after 64: %d bytes reserved, want 64 MiB", Reserved())
 	}
-	if got := marked(t, "hg"); got >= 2*Size {
-		t.Errorf("a second Reserve marked more: %d bytes", got)
+	debug.FreeOSMemory() // as a caller does before it extends a reserve
+	if !Reserve(Max) || Reserved() != Max {
+		t.Errorf("Reserve(Max) after 64 MiB: %d bytes reserved, want %d", Reserved(), Max)
+	}
+	if got := marked(t, "hg") - base; got < Max {
+		t.Errorf("after Reserve(Max), %d bytes are marked for huge pages, want at least %d", got, Max)
 	}
 	Release()
-	if Reserved() {
+	if Reserved() != 0 {
 		t.Error("Reserved after Release")
 	}
-	if got := marked(t, "hg"); got >= Size {
+	if got := marked(t, "hg") - base; got >= 64<<20 {
 		t.Errorf("after Release, %d bytes are still marked for huge pages", got)
 	}
-	if got := marked(t, "nh"); got < Size {
-		t.Errorf("after Release, %d bytes are marked for 4 KiB pages, want at least %d", got, Size)
+	if got := marked(t, "nh"); got < Max {
+		t.Errorf("after Release, %d bytes are marked for 4 KiB pages, want at least %d", got, Max)
 	}
 }
 
@@ -47,7 +55,7 @@ func TestReserveCostsNoMemory(t *testing.T) {
 	}
 	Release()
 	before := rss(t)
-	Reserve()
+	Reserve(Max)
 	defer Release()
 	if grown := rss(t) - before; grown > 64<<20 {
 		t.Errorf("Reserve grew the resident set by %d MiB", grown>>20)

@@ -3,10 +3,10 @@
 package hugeheap
 
 // Reserve does nothing off Linux; see hugeheap_linux.go.
-func Reserve() bool { return false }
+func Reserve(size int) bool { return false }
 
-// Reserved reports false off Linux.
-func Reserved() bool { return false }
+// Reserved returns 0 off Linux.
+func Reserved() int { return 0 }
 
 // Release does nothing off Linux.
 func Release() {}
