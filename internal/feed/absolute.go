@@ -17,7 +17,12 @@ var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true, "cite"
 // resolve, and everything between tags, is copied byte for byte; a tag
 // that changes is written again from its parsed attributes. A value that
 // does not parse as a URL is left as it is.
-func Absolutize(h, base string) string {
+func Absolutize(h, base string) string { return absolutize(h, base, true) }
+
+// absolutize is Absolutize; filter lets a tag that names none of the URL
+// attributes through untouched without parsing it (tests turn it off to
+// compare).
+func absolutize(h, base string, filter bool) string {
 	b, err := url.Parse(base)
 	if err != nil || !strings.Contains(h, "=") {
 		return h
@@ -35,6 +40,11 @@ func Absolutize(h, base string) string {
 			out.Write(raw)
 			continue
 		}
+		if filter && !mayNameURLAttr(raw) {
+			// Most tags: a highlighted code block is mostly <span class=…>.
+			out.Write(raw)
+			continue
+		}
 		// Raw must be copied before TagName and TagAttr, which reuse the buffer.
 		rawCopy := string(raw)
 		if tag, ok := rewriteTag(z, tt, b); ok {
@@ -44,6 +54,48 @@ func Absolutize(h, base string) string {
 		}
 	}
 	return out.String()
+}
+
+// mayNameURLAttr reports whether the raw tag holds, in any case, one of
+// the names of the attributes rewriteTag resolves: href, src (and
+// srcset), poster and cite. The tokenizer gives attribute names as
+// their bytes lowercased, so a tag that holds none of them anywhere has
+// no such attribute; one that holds a name only in a value is parsed for
+// nothing.
+func mayNameURLAttr(raw []byte) bool {
+	for i := 0; i < len(raw); i++ {
+		var name string
+		switch raw[i] | 0x20 {
+		case 'h':
+			name = "href"
+		case 's':
+			name = "src"
+		case 'p':
+			name = "poster"
+		case 'c':
+			name = "cite"
+		default:
+			continue
+		}
+		if hasPrefixFold(raw[i:], name) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPrefixFold reports whether b starts with the lowercase ASCII word
+// name, in any case.
+func hasPrefixFold(b []byte, name string) bool {
+	if len(b) < len(name) {
+		return false
+	}
+	for j := range len(name) {
+		if b[j]|0x20 != name[j] {
+			return false
+		}
+	}
+	return true
 }
 
 type attr struct{ key, val string }
