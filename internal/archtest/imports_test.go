@@ -24,6 +24,7 @@ var forbidden = map[string][]string{
 	"internal/feed":        {"**"},
 	"internal/sitemap":     {"**"},
 	"internal/ticker":      {"**"},
+	"internal/hugeheap":    {"**"},
 	"internal/imaging":     {"*"},
 	"internal/search":      {"*"},
 	"internal/errmem":      {"*"},
@@ -97,4 +98,31 @@ func TestImportRules(t *testing.T) {
 // helpers) and may import what they need.
 func exempt(name string) bool {
 	return strings.HasSuffix(name, "test") || name == "internal/e2e" || name == "internal/scaffold"
+}
+
+// earlyImports are all that the packages an early init function runs in
+// may import: Go initialises a package only once its imports are, in the
+// order of their import paths, and a package of the standard library
+// whose path sorts after "github.com/…" (os, strconv, runtime/debug)
+// waits for every ready package sorted before it, chroma's lexer
+// registry among them (see internal/hugeheap's package comment).
+// cmd/shiplog's TestEarlyHeapInitsFirst checks the order itself, in the
+// release binary.
+var earlyImports = map[string][]string{
+	"internal/hugeheap":              {"runtime", "sync", "syscall", "unsafe"},
+	"cmd/shiplog/internal/earlyheap": {"syscall", mod + "internal/hugeheap"},
+}
+
+func TestEarlyImports(t *testing.T) {
+	for name, allowed := range earlyImports {
+		out, err := exec.Command("go", "list", "-f", "{{join .Imports \"\\n\"}}", mod+name).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", name, err)
+		}
+		for _, imp := range strings.Fields(string(out)) {
+			if !slices.Contains(allowed, imp) {
+				t.Errorf("%s imports %s: it may import only %q", name, imp, allowed)
+			}
+		}
+	}
 }
