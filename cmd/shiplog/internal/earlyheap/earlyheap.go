@@ -1,17 +1,19 @@
 // Package earlyheap asks for huge pages for the heap (internal/hugeheap)
 // before the init functions of the other packages run, when the process
 // is a `shiplog build`. They allocate: chroma's lexer registry alone
-// takes 2.7 MB in 31,000 allocations, and at 4 KiB a page that was 1,200
-// page faults, most of the 60 ms a start took before main on the machine
-// measured (docs/benchmarks.md, session 9). cmd/shiplog imports it for
-// its init alone.
+// takes 2.7 MB in 31,000 allocations. At 4 KiB a page, the heap took
+// 1,261 page faults before main, in most of the 60 ms a start took on
+// the machine measured (docs/benchmarks.md, session 9). cmd/shiplog
+// imports it for its init alone.
 //
-// It imports only what hugeheap does (runtime and syscall), so that Go,
-// which initialises packages in the order of their import paths once
-// their imports are, can run it early; TestEarlyHeapInitsFirst (in
-// cmd/shiplog) checks that it does. The build decides again once it
-// knows the size of the log: it asks for 4 KiB pages again for a big one
-// (internal/site, hugeHeapEntries).
+// It imports nothing but syscall and hugeheap, which imports only
+// runtime, sync, syscall and unsafe, so that Go, which initialises
+// packages in the order of their import paths once their imports are,
+// can run it early. internal/archtest's TestEarlyImports holds the
+// imports, and TestEarlyHeapInitsFirst (in cmd/shiplog) the order in the
+// release binary. The build decides again once it knows the size of the
+// log: it extends the reserve, or asks for 4 KiB pages again for a big
+// log (internal/site, hugeHeapFor).
 package earlyheap
 
 import (
