@@ -110,7 +110,8 @@ func strictOvercommit() bool {
 	return len(mode) == 0 || mode[0] == '2'
 }
 
-// readSmall returns the start of a small file, nil when it cannot.
+// readSmall returns the start of a small file, nil when it cannot: what
+// os.ReadFile would, without importing os (see the package comment).
 func readSmall(path string) []byte {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
@@ -125,6 +126,8 @@ func readSmall(path string) []byte {
 	return buf[:n]
 }
 
+// contains is bytes.Contains; the package keeps to runtime, sync, syscall
+// and unsafe (see the package comment).
 func contains(s []byte, sub string) bool {
 	for i := 0; i+len(sub) <= len(s); i++ {
 		if string(s[i:i+len(sub)]) == sub {

@@ -130,28 +130,32 @@ func TuneGC() {
 func hugeHeapFor(n int) {
 	heapMu.Lock()
 	defer heapMu.Unlock()
-	before := hugeheap.Reserved()
 	switch want := heapFor(n); {
 	case n > hugeHeapEntries:
+		handBack()
 		hugeheap.Release()
-	case debug.SetMemoryLimit(-1) > hugeheap.Max && before < want:
-		if before > 0 && before != handedBack {
-			// Handed back first, the early reserve's pages are known to be
-			// zero: a piece of the new one that lands on them is not
-			// cleared.
-			debug.FreeOSMemory()
-		}
+		handedBack = 0
+	case debug.SetMemoryLimit(-1) > hugeheap.Max && hugeheap.Reserved() < want:
+		// Handed back first, the early reserve's pages are known to be
+		// zero: a piece of the new one that lands on them is not cleared.
+		handBack()
 		hugeheap.Reserve(want)
 	}
-	if after := hugeheap.Reserved(); (before > 0 || after > 0) && (before != after || after != handedBack) {
+	handBack()
+}
+
+// handBack hands the reserve back to the kernel unless it was handed back
+// as it is. heapMu is held.
+func handBack() {
+	if r := hugeheap.Reserved(); r > 0 && r != handedBack {
 		debug.FreeOSMemory()
-		handedBack = after
+		handedBack = r
 	}
 }
 
 var (
 	heapMu     sync.Mutex
-	handedBack int // hugeheap.Reserved() when hugeHeapFor last handed the reserve back
+	handedBack int // hugeheap.Reserved() when handBack last handed the reserve back
 )
 
 // heapFor is about the most heap a build of n entries holds: peak RSS
