@@ -67,6 +67,7 @@ func Reserve(size int) bool {
 		pieces = append(pieces, p)
 	}
 	pieces = nil
+	markNeighbours()
 	// The pieces were never touched: their pages cost nothing until the
 	// heap uses them. Collected now, or the heap's next goal would be
 	// twice the reserve.
@@ -97,6 +98,135 @@ func Release() {
 	reserved = 0
 }
 
+// markNeighbours marks for huge pages the rest of the heap's mappings
+// around the ranges marked: the part the runtime had mapped before the
+// first piece, most of it never touched yet, and the rest of a chunk
+// after the last. Left with 4 KiB pages, the heap put its first
+// allocations there: the package inits after earlyheap's and the build's
+// first megabytes took 800 of the 2,600 page faults of a cold 1k build,
+// 4 KiB at a time (perf record -e page-faults -d). A neighbour is a
+// private anonymous mapping, readable and writable, that ends where a
+// range starts or starts where one ends; the runtime maps the heap so,
+// and nothing else lies inside the address space it reserved for it.
+// The kernel gives a huge page only to a 2 MiB-aligned stretch no page
+// of which was touched, so the pages already used keep their size.
+func markNeighbours() {
+	maps := readMaps()
+	for i, r := range ranges {
+		lo, hi := r[0], r[1]
+		for _, m := range maps {
+			switch {
+			case m.end == lo && m.start < lo:
+				lo = m.start
+			case m.start == hi && m.end > hi:
+				hi = m.end
+			}
+		}
+		if lo < r[0] && madvise(lo, r[0]-lo, madvHugePage) {
+			ranges[i][0] = lo
+		}
+		if hi > r[1] && madvise(r[1], hi-r[1], madvHugePage) {
+			ranges[i][1] = hi
+		}
+	}
+}
+
+func madvise(addr, n uintptr, advice int) bool {
+	_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, addr, n, uintptr(advice))
+	return errno == 0
+}
+
+// mapping is a line of /proc/self/maps this package may mark: private,
+// anonymous, readable and writable.
+type mapping struct{ start, end uintptr }
+
+// readMaps returns the mappings of /proc/self/maps that are private,
+// anonymous, readable and writable, in the order of their addresses;
+// none when it cannot read it.
+func readMaps() []mapping {
+	data := readAll("/proc/self/maps")
+	var out []mapping
+	for len(data) > 0 {
+		line := data
+		if i := indexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if m, ok := parseMapping(line); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// parseMapping reads a line of /proc/self/maps, such as
+// "2cb2f7800000-2cb2f7de0000 rw-p 00000000 00:00 0", and reports whether
+// it is a private anonymous mapping that can be read and written.
+func parseMapping(line []byte) (mapping, bool) {
+	start, line, ok := hex(line, '-')
+	if !ok {
+		return mapping{}, false
+	}
+	end, line, ok := hex(line, ' ')
+	if !ok || end <= start || len(line) < 5 || string(line[:5]) != "rw-p " {
+		return mapping{}, false
+	}
+	// The offset, the device, the inode and the path: an anonymous
+	// mapping has inode 0 and no path.
+	var fields [4][]byte
+	n := 0
+	for rest := line[5:]; len(rest) > 0; {
+		if rest[0] == ' ' {
+			rest = rest[1:]
+			continue
+		}
+		end := indexByte(rest, ' ')
+		if end < 0 {
+			end = len(rest)
+		}
+		if n == len(fields) {
+			return mapping{}, false
+		}
+		fields[n], rest, n = rest[:end], rest[end:], n+1
+	}
+	if n != 3 || string(fields[2]) != "0" {
+		return mapping{}, false
+	}
+	return mapping{start, end}, true
+}
+
+// hex reads a hexadecimal number up to sep and returns it and what
+// follows sep.
+func hex(b []byte, sep byte) (uintptr, []byte, bool) {
+	var n uintptr
+	for i, c := range b {
+		switch {
+		case c == sep && i > 0:
+			return n, b[i+1:], true
+		case '0' <= c && c <= '9':
+			n = n<<4 | uintptr(c-'0')
+		case 'a' <= c && c <= 'f':
+			n = n<<4 | uintptr(c-'a'+10)
+		default:
+			return 0, nil, false
+		}
+		if i >= 16 {
+			return 0, nil, false
+		}
+	}
+	return 0, nil, false
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
 // thpOnRequest reports whether transparent huge pages are in "madvise"
 // mode.
 func thpOnRequest() bool {
@@ -108,6 +238,28 @@ func thpOnRequest() bool {
 func strictOvercommit() bool {
 	mode := readSmall("/proc/sys/vm/overcommit_memory")
 	return len(mode) == 0 || mode[0] == '2'
+}
+
+// readAll returns a file of /proc whole, up to 1 MiB, nil when it cannot:
+// os.ReadFile without os.
+func readAll(path string) []byte {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil
+	}
+	defer syscall.Close(fd)
+	buf := make([]byte, 0, 16<<10)
+	for len(buf) < 1<<20 {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		if err != nil || n <= 0 {
+			break
+		}
+		buf = buf[:len(buf)+n]
+	}
+	return buf
 }
 
 // readSmall returns the start of a small file, nil when it cannot: what

@@ -3,10 +3,12 @@ package hugeheap
 import (
 	"bufio"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // Reserve leaves the kernel a range of the heap marked for huge pages
@@ -121,4 +123,76 @@ func rss(t *testing.T) int64 {
 		t.Fatal(err)
 	}
 	return pages * int64(os.Getpagesize())
+}
+
+func TestParseMapping(t *testing.T) {
+	for _, c := range []struct {
+		line       string
+		start, end uintptr
+		ok         bool
+	}{
+		{"2cb2f7800000-2cb2f7de0000 rw-p 00000000 00:00 0 ", 0x2cb2f7800000, 0x2cb2f7de0000, true},
+		{"c000000000-c000400000 rw-p 00000000 00:00 0", 0xc000000000, 0xc000400000, true},
+		{"7ffc5a92e000-7ffc5a94f000 rw-p 00000000 00:00 0                          [stack]", 0, 0, false},
+		{"00400000-0059d000 r-xp 00000000 fd:00 1234                       /usr/bin/shiplog", 0, 0, false},
+		{"0059d000-005d3000 rw-p 0019d000 fd:00 1234                       /usr/bin/shiplog", 0, 0, false},
+		{"7ff83c3e7000-7ff83c5a7000 ---p 00000000 00:00 0", 0, 0, false},
+		{"7ff83c3e7000-7ff83c5a7000 rw-s 00000000 00:05 77                         /dev/zero (deleted)", 0, 0, false},
+		{"7ff83c5a7000-7ff83c3e7000 rw-p 00000000 00:00 0", 0, 0, false}, // ends before it starts
+		{"7ff83c3e7000 rw-p 00000000 00:00 0", 0, 0, false},
+		{"zz-7ff83c3e7000 rw-p 00000000 00:00 0", 0, 0, false},
+		{"12345678901234567-12345678901234568 rw-p 00000000 00:00 0", 0, 0, false}, // too long
+		{"", 0, 0, false},
+	} {
+		m, ok := parseMapping([]byte(c.line))
+		if ok != c.ok || ok && (m.start != c.start || m.end != c.end) {
+			t.Errorf("parseMapping(%q) = %x-%x, %v; want %x-%x, %v", c.line, m.start, m.end, ok, c.start, c.end, c.ok)
+		}
+	}
+}
+
+// Reserve marks the heap's mapping around its pieces as well: the part
+// the runtime had mapped before them holds the heap's first
+// allocations.
+func TestReserveMarksTheHeapAround(t *testing.T) {
+	if !thpOnRequest() || strictOvercommit() {
+		t.Skip("transparent huge pages are not in madvise mode here, or memory is not overcommitted")
+	}
+	Release()
+	defer Release()
+	early := new([64]byte) // in the heap's mapping, before the pieces
+	if !Reserve(16 << 20) {
+		t.Fatal("Reserve(16 MiB) reserved nothing")
+	}
+	addr := uintptr(unsafe.Pointer(early))
+	flags := flagsAt(t, addr)
+	if !strings.Contains(" "+flags+" ", " hg ") {
+		t.Errorf("the mapping of an object allocated before Reserve has flags %q, want hg", flags)
+	}
+	runtime.KeepAlive(early)
+}
+
+// flagsAt returns the VmFlags of the mapping holding addr.
+func flagsAt(t *testing.T, addr uintptr) string {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Skip(err)
+	}
+	in := false
+	for _, line := range strings.Split(string(data), "\n") {
+		if m, ok := parseMapping([]byte(line)); ok {
+			in = m.start <= addr && addr < m.end
+			continue
+		}
+		if f := strings.Fields(line); len(f) > 0 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":") {
+			in = false
+			continue
+		}
+		if in && strings.HasPrefix(line, "VmFlags:") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "VmFlags:"))
+		}
+	}
+	t.Fatalf("no mapping holds %#x", addr)
+	return ""
 }
