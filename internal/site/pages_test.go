@@ -353,6 +353,64 @@ The body of a.
 	}
 }
 
+// A stream page shows each body once, its ids namespaced, whatever its
+// templates do with it: the marks the build executes a stream page with,
+// and puts the bodies in place of after, never reach the page.
+func TestStreamBodies(t *testing.T) {
+	entries := `
+-- shiplog.toml --
+title = "Stream"
+-- log/2026-03-01-a.md --
+---
+id: a
+title: First
+date: 2026-03-01
+---
+## Why
+
+See [why](#why).
+-- log/2026-03-02-b.md --
+---
+id: b
+title: Second
+date: 2026-03-02
+---
+## Why
+
+Again [why](#why).
+`
+	for _, c := range []struct{ name, full, want string }{
+		{"default", "", `<h2 id="a--why">Why<a class="anchor" href="#a--why"`},
+		{"twice", `<article>{{.Body}}{{.Body}}</article>`, `<p>See <a href="#a--why">why</a>.</p>
+<h2 id="a--why">Why<a class="anchor" href="#a--why"`},
+		{"in an attribute", `<article data-body="{{.Body}}">{{.Title}}</article>`, `<article data-body="`},
+		{"cut", `<article>{{printf "%.12s" .Body}}</article>`, `<article>&lt;h2 id=&#34;a--w</article>`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := writeSite(t, entries)
+			if c.full != "" {
+				text, _ := partialsWith(t, "entry-full", c.full)
+				addFiles(t, src, "-- layouts/partials.html --\n"+text)
+			}
+			out := filepath.Join(t.TempDir(), "public")
+			mustBuild(t, src, out)
+			page, err := os.ReadFile(filepath.Join(out, "log", "index.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(page), "\x00") || strings.Contains(string(page), "shiplog:stream") {
+				t.Errorf("the stream shows a mark:\n%s", page)
+			}
+			if !strings.Contains(string(page), c.want) {
+				t.Errorf("the stream lacks %s:\n%s", c.want, page)
+			}
+			if c.full == "" && !strings.Contains(string(page), `<a href="#b--why">why</a>`) {
+				t.Errorf("the stream does not link to b's own heading:\n%s", page)
+			}
+		})
+	}
+}
+
 // partialsWith returns the theme's partials.html with the body of
 // {{define "name" -}} … {{- end}} replaced by body, and the line that
 // define is on.

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/shiplog/shiplog/internal/render"
 )
 
 // prefixIDs rewrites every ` id="` and ` href="#` in one pass exactly as
@@ -51,5 +53,35 @@ func BenchmarkPrefixIDs(b *testing.B) {
 	b.SetBytes(int64(len(html)))
 	for b.Loop() {
 		prefixIDs(html, "an-entry-slug--")
+	}
+}
+
+// spliceBodies puts each body, ids namespaced, where the page shows its
+// mark, and declines a page whose marks are not each there exactly once.
+func TestSpliceBodies(t *testing.T) {
+	views := []*render.Entry{
+		{Slug: "a", Body: `<h2 id="why">Why</h2><p><a href="#why">why</a></p>`},
+		{Slug: "b", Body: "<p>no ids</p>"},
+	}
+	m0, m1 := string(streamMark(0)), string(streamMark(1))
+	for _, c := range []struct {
+		page, want string
+		ok         bool
+	}{
+		{"<main>" + m0 + "<hr>" + m1 + "</main>",
+			`<main><h2 id="a--why">Why</h2><p><a href="#a--why">why</a></p><hr><p>no ids</p></main>`, true},
+		{m1 + m0, `<p>no ids</p><h2 id="a--why">Why</h2><p><a href="#a--why">why</a></p>`, true},
+		{"<main>" + m0 + "</main>", "", false},            // a body left out
+		{m0 + m1 + m1, "", false},                         // shown twice
+		{m0 + m1 + string(streamMark(2)), "", false},      // no such entry
+		{m0 + m1 + streamMarkPrefix + "x\x00", "", false}, // not a number
+		{m0 + m1 + streamMarkPrefix + "1", "", false},     // cut short
+		{m0 + m1 + streamMarkPrefix + "\x00", "", false},
+		{"", "", false},
+	} {
+		got, ok := spliceBodies([]byte(c.page), views)
+		if ok != c.ok || string(got) != c.want {
+			t.Errorf("spliceBodies(%q) = %q, %v; want %q, %v", c.page, got, ok, c.want, c.ok)
+		}
 	}
 }

@@ -364,16 +364,38 @@ func (b *builder) streamPage(kind string, n int, of []*content.Entry, kinds []re
 	// dropped after, so a big log's stream is never all in memory.
 	run, shown := j.run, of[(n-1)*size:min(n*size, len(of))]
 	j.run = func() ([]byte, error) {
+		views := make([]*render.Entry, len(shown))
 		sp.Entries = make([]*render.Entry, len(shown))
 		for i, e := range shown {
-			sp.Entries[i] = streamView(b.full(e))
+			views[i] = b.full(e)
+			c := streamLesson(views[i])
+			c.Body = streamMark(i)
+			sp.Entries[i] = c
 		}
-		if len(sp.Entries) > 0 {
-			first := sp.Entries[0]
-			first.HeroEager = true
-			first.FullHead, first.FullTail = "", "" // made with a lazy hero
+		firstEager := func() {
+			if len(sp.Entries) > 0 {
+				first := sp.Entries[0]
+				first.HeroEager = true
+				first.FullHead, first.FullTail = "", "" // made with a lazy hero
+			}
 		}
+		firstEager()
 		defer func() { sp.Entries = nil }()
+		page, err := run()
+		if err != nil {
+			return nil, err
+		}
+		if out, ok := spliceBodies(page, views); ok {
+			putPageBytes(page)
+			return out, nil
+		}
+		// A template of the log's own showed a body other than once, as
+		// it was: execute the page again with the bodies in place.
+		putPageBytes(page)
+		for i, v := range views {
+			sp.Entries[i] = streamView(v)
+		}
+		firstEager()
 		return run()
 	}
 	j.fp = b.pageFP("log.html", fmt.Sprintf("%s\x00%s\x00%s\x00%d\x00%d\x00%v", base, heading, kind, n, total, kinds), shown...)
@@ -508,6 +530,66 @@ func streamView(v *render.Entry) *render.Entry {
 	return &c
 }
 
+// streamMarkPrefix starts the mark that stands for an entry's body in a
+// stream page as it is executed: streamMark(i) is the page's i-th entry.
+// spliceBodies then writes each body in its mark's place, its ids
+// namespaced as streamView does, straight into the page: not copied
+// once with its ids rewritten and again by the template (a fifth of a
+// cold 1k build's garbage), and the template's buffer grows to the size
+// of the page around the bodies only. The templates escape a NUL, so
+// only a body shown as it is can hold a mark.
+const streamMarkPrefix = "\x00shiplog:stream:"
+
+func streamMark(i int) template.HTML {
+	return template.HTML(streamMarkPrefix + strconv.Itoa(i) + "\x00")
+}
+
+// spliceBodies returns page, a stream page executed with streamMark(i)
+// as the body of views[i], with each mark replaced by that body, ids
+// namespaced, in a pooled buffer. It reports false, and returns nil,
+// unless every mark is in the page exactly once and nothing else looks
+// like one.
+func spliceBodies(page []byte, views []*render.Entry) ([]byte, bool) {
+	type mark struct{ at, end, i int }
+	marks := make([]mark, 0, len(views))
+	seen := make([]bool, len(views))
+	size := len(page)
+	for from := 0; ; {
+		k := bytes.Index(page[from:], []byte(streamMarkPrefix))
+		if k < 0 {
+			break
+		}
+		at := from + k
+		digits := page[at+len(streamMarkPrefix):]
+		end := bytes.IndexByte(digits, 0)
+		if end < 1 || end > 6 {
+			return nil, false
+		}
+		i, err := strconv.Atoi(string(digits[:end]))
+		if err != nil || i < 0 || i >= len(views) || seen[i] {
+			return nil, false
+		}
+		seen[i] = true
+		from = at + len(streamMarkPrefix) + end + 1
+		marks = append(marks, mark{at, from, i})
+		size += len(views[i].Body) + 32*len(views[i].Slug)
+	}
+	if len(marks) != len(views) {
+		return nil, false
+	}
+	buf := getPageBuf()
+	buf.Grow(size)
+	out := buf.Bytes()
+	done := 0
+	for _, m := range marks {
+		out = append(out, page[done:m.at]...)
+		v := views[m.i]
+		out = appendPrefixIDs(out, string(v.Body), v.Slug+"--")
+		done = m.end
+	}
+	return append(out, page[done:]...), true
+}
+
 // bodyMark stands for the body when "entry-full" is rendered to keep
 // what is around it (keepFull). A title or summary cannot hold it: the
 // templates escape a NUL.
@@ -545,7 +627,19 @@ func streamLesson(v *render.Entry) *render.Entry {
 	return &c
 }
 
+// prefixIDs returns html with prefix after every ` id="` and
+// ` href="#`: the ids of an entry shown on a page with others, and the
+// links to them.
 func prefixIDs(html, prefix string) string {
+	if !strings.Contains(html, ` id="`) && !strings.Contains(html, ` href="#`) {
+		return html
+	}
+	return string(appendPrefixIDs(make([]byte, 0, len(html)+32*len(prefix)), html, prefix))
+}
+
+// appendPrefixIDs appends html to dst with prefix after every ` id="` and
+// ` href="#`.
+func appendPrefixIDs(dst []byte, html, prefix string) []byte {
 	const id, href = ` id="`, ` href="#`
 	// The next place of each pattern, found again only once it is
 	// passed: searching for both after every rewrite read the rest of
@@ -557,14 +651,6 @@ func prefixIDs(html, prefix string) string {
 		return -1
 	}
 	i, j := next(id, 0), next(href, 0)
-	if i < 0 && j < 0 {
-		return html
-	}
-	// One copy instead of one per pattern: stream pages show every
-	// body several times. Its room is guessed, not counted (counting
-	// read the body twice more): a body with more ids grows it once.
-	var out strings.Builder
-	out.Grow(len(html) + 32*len(prefix))
 	done := 0
 	for i >= 0 || j >= 0 {
 		pat, at := id, i
@@ -572,8 +658,8 @@ func prefixIDs(html, prefix string) string {
 			pat, at = href, j
 		}
 		end := at + len(pat)
-		out.WriteString(html[done:end])
-		out.WriteString(prefix)
+		dst = append(dst, html[done:end]...)
+		dst = append(dst, prefix...)
 		done = end
 		if i >= 0 && i < end {
 			i = next(id, end)
@@ -582,8 +668,7 @@ func prefixIDs(html, prefix string) string {
 			j = next(href, end)
 		}
 	}
-	out.WriteString(html[done:])
-	return out.String()
+	return append(dst, html[done:]...)
 }
 
 // Pages are executed into pooled buffers: a buffer grown from nothing
