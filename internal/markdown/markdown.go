@@ -66,7 +66,7 @@ func New(opts Options) *Renderer {
 	}
 	r.md = goldmark.New(
 		goldmark.WithExtensions(
-			extension.GFM,
+			gfm,
 			extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(func(n ast.Node) []byte {
 				if p, ok := n.OwnerDocument().Meta()[metaIDPrefix].(string); ok {
 					return []byte(p)
