@@ -100,7 +100,7 @@ func TestGolden(t *testing.T) {
 var goldenNames = []string{"out.html", "problems", "lesson.html", "lesson.txt", "errors.txt", "headings"}
 
 func goldenSections(res *Result) map[string][]byte {
-	s := map[string][]byte{"out.html": nl(res.HTML)}
+	s := map[string][]byte{"out.html": nl([]byte(res.HTML))}
 	if len(res.Problems) > 0 {
 		var b bytes.Buffer
 		for _, p := range res.Problems {

@@ -86,7 +86,7 @@ func TestStuckLexer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	html := string(res.HTML)
+	html := res.HTML
 	if !strings.Contains(html, `<div class="code" data-lang="jungle"><pre tabindex="0" class="chroma"><code>key: value`+"\n</code></pre></div>") {
 		t.Errorf("the block is not shown as written:\n%s", html)
 	}

@@ -127,7 +127,7 @@ type Heading struct {
 
 // Result is a rendered body.
 type Result struct {
-	HTML        []byte
+	HTML        string // a string, as the site keeps it: made once from the renderer's buffer
 	Headings    []Heading
 	LessonHTML  []byte     // inline HTML of the lesson paragraph, without its prefix
 	LessonText  string     // the same as plain text
@@ -191,7 +191,7 @@ func (r *Renderer) Render(d Doc) (*Result, error) {
 	if err := r.md.Renderer().Render(bufWriter{buf}, d.Source, doc); err != nil {
 		return nil, fmt.Errorf("render %s: %w", d.Path, err)
 	}
-	res.HTML = bytes.Clone(buf.Bytes())
+	res.HTML = buf.String()
 	if st.lesson != nil {
 		var lb bytes.Buffer
 		lesson := ast.NewDocument()

@@ -1,7 +1,6 @@
 package markdown
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"sync"
@@ -18,7 +17,7 @@ func TestRenderConcurrent(t *testing.T) {
 		"```console\n$ go test\nFAIL\n```\n\n![x](a.png \"cap\")\n",
 		"| a | b |\n|---|---|\n| [x](javascript:alert(1)) | <script>y</script> |\n",
 	}
-	want := make([][]byte, len(docs))
+	want := make([]string, len(docs))
 	for i, d := range docs {
 		res, err := r.Render(Doc{Path: "e.md", Line: 1, Source: []byte(d), IDPrefix: fmt.Sprint("p", i, "-")})
 		if err != nil {
@@ -35,7 +34,7 @@ func TestRenderConcurrent(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				if !bytes.Equal(res.HTML, want[i]) {
+				if res.HTML != want[i] {
 					t.Errorf("doc %d rendered concurrently = %s, want %s", i, res.HTML, want[i])
 				}
 			}
@@ -161,7 +160,7 @@ func TestBenchEntryIsRealistic(t *testing.T) {
 	if res.Words < 750 || res.Words > 900 {
 		t.Errorf("bench entry has %d words, want about 800", res.Words)
 	}
-	if n := strings.Count(string(res.HTML), `<div class="code`); n != 3 {
+	if n := strings.Count(res.HTML, `<div class="code`); n != 3 {
 		t.Errorf("bench entry has %d code blocks, want 3", n)
 	}
 	if len(res.Problems) != 0 {

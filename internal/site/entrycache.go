@@ -176,7 +176,7 @@ var encodeBufs = sync.Pool{New: func() any { return new([]byte) }}
 // encoded for the cache, to buf.
 func appendRendered(buf []byte, r *markdown.Result, qs []question) []byte {
 	e := &encoder{buf: slices.Grow(buf, len(r.HTML)+len(r.LessonHTML)+1024)}
-	e.bytes(r.HTML)
+	e.str(r.HTML)
 	e.bytes(r.LessonHTML)
 	e.str(r.LessonText)
 	e.int(r.Words)
@@ -225,7 +225,7 @@ func appendRendered(buf []byte, r *markdown.Result, qs []question) []byte {
 func decodeRendered(data []byte) (*markdown.Result, []question, error) {
 	d := &decoder{buf: data}
 	r := &markdown.Result{}
-	r.HTML = d.bytes()
+	r.HTML = d.str()
 	r.LessonHTML = d.bytes()
 	if len(r.LessonHTML) == 0 {
 		r.LessonHTML = nil

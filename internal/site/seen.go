@@ -331,5 +331,5 @@ func readMemoryEntry(fsys fs.FS, p string, cfg config.Config, md *markdown.Rende
 	if lesson == "" {
 		lesson = res.LessonText
 	}
-	return memoryEntry(e, lesson, scanBody(string(res.HTML)).Errors), nil
+	return memoryEntry(e, lesson, scanBody(res.HTML).Errors), nil
 }
