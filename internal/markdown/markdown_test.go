@@ -5,6 +5,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
 )
 
 // A Renderer is shared by every worker of a build: rendering the same
@@ -178,6 +182,32 @@ func TestCountWords(t *testing.T) {
 	} {
 		if got := countWords([]byte(tt.in)); got != tt.want {
 			t.Errorf("countWords(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+// blockText reads a block's lines in place when they follow one another
+// in the source, and joins them otherwise (a block in a list item loses
+// its indent, a tab becomes spaces): the same text either way.
+func TestBlockText(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"```go\na := 1\nb := 2\n```\n", "a := 1\nb := 2\n"},
+		{"- item\n\n  ```sh\n  make\n  make test\n  ```\n", "make\nmake test\n"},
+		{"> ```\n> quoted\n> twice\n> ```\n", "quoted\ntwice\n"},
+		{"    indented\n    \tcode\n", "indented\n\tcode\n"},
+		{"```\n```\n", ""},
+	} {
+		src := []byte(c.src)
+		doc := goldmark.New().Parser().Parse(text.NewReader(src))
+		var got []string
+		ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if entering && (n.Kind() == ast.KindFencedCodeBlock || n.Kind() == ast.KindCodeBlock) {
+				got = append(got, string(blockText(n, src)))
+			}
+			return ast.WalkContinue, nil
+		})
+		if len(got) != 1 || got[0] != c.want {
+			t.Errorf("blockText of %q = %q, want [%q]", c.src, got, c.want)
 		}
 	}
 }
