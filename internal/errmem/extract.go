@@ -1,6 +1,7 @@
 package errmem
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 )
@@ -121,8 +122,62 @@ func isErrorLine(l string) bool {
 	if benignRe.MatchString(l) {
 		return false
 	}
-	return errorWordRe.MatchString(l)
+	return mayNameError(l) && errorWordRe.MatchString(l)
 }
+
+// errorStems are pieces of text, lower-cased, at least one of which every
+// match of errorWordRe holds: its word list, each cut to what all its
+// forms share ("fail" for fail, failed, failure and fails), "exit " for
+// its exit codes, and "err" and "exception" for names like TypeError.
+// Its E-codes (ECONNREFUSED) are looked for apart, as they are
+// case-sensitive.
+var errorStems = []string{
+	"err", "exception", "fatal", "panic", "fail", "refused", "denied",
+	"cannot", "can't", "could", "unable", "invalid", "not found", "no such",
+	"time", "killed", "segfault", "segmentation fault", "abort", "crash",
+	"back", "unexpected", "undefined", "deadlock", "exceeded", "unreachable",
+	"rejected", "forbidden", "unauthorized", "violat", "mismatch", "missing",
+	"broken pipe", "too many", "out of memory", "overflow", "conflict",
+	"traceback", "uncaught", "unhandled", "expired", "corrupt",
+	"is not valid", "does not exist", "not allowed", "already in use", "exit ",
+}
+
+// mayNameError reports whether errorWordRe may match l: false only when
+// it cannot, so a line without any error word is not searched for one.
+// That search runs the whole pattern at every byte of the line, up to
+// 23 µs a line: the 3,878 lines of a 1k corpus's log blocks took 37 ms,
+// 19 ms with this, and BenchmarkIsErrorLine went from 164 to 60 µs for
+// its dozen lines. A line with a byte outside
+// ASCII is searched whatever it holds: the pattern ignores case as
+// Unicode does (the Kelvin sign is a k).
+func mayNameError(l string) bool {
+	var buf [512]byte
+	if len(l) > len(buf) {
+		return true
+	}
+	low := buf[:len(l)]
+	for i := range len(l) {
+		c := l[i]
+		switch {
+		case c >= 0x80:
+			return true
+		case 'A' <= c && c <= 'Z':
+			if c == 'E' && i+4 < len(l) && isUpperASCII(l[i+1]) && isUpperASCII(l[i+2]) && isUpperASCII(l[i+3]) && isUpperASCII(l[i+4]) {
+				return true // an E-code, perhaps
+			}
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	for _, stem := range errorStems {
+		if bytes.Contains(low, []byte(stem)) {
+			return true
+		}
+	}
+	return false
+}
+
+func isUpperASCII(c byte) bool { return 'A' <= c && c <= 'Z' }
 
 // cut shortens s to at most n bytes, at a character boundary.
 func cut(s string, n int) string {

@@ -2,6 +2,7 @@ package errmem
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -70,6 +71,68 @@ func TestFromBlock(t *testing.T) {
 	} {
 		if got := FromBlock(c.in, c.lang); !slices.Equal(got, c.want) {
 			t.Errorf("FromBlock(%q, %q)\n got %q\nwant %q", c.in, c.lang, got, c.want)
+		}
+	}
+}
+
+// mayNameError never turns down a line errorWordRe matches: not one of
+// the words and forms the pattern lists, in any case, nor random mixes
+// of them with the rest of a log line.
+func TestMayNameError(t *testing.T) {
+	lines := []string{
+		"Error: x", "errors", "ERR! code", "errno 2", "exceptions", "FATAL", "panicked", "failure", "fails",
+		"refused", "denied", "cannot", "can't", "couldn't", "could not", "couldnot", "unable", "INVALID",
+		"not found", "no such file", "timeout", "time out", "timed out", "timedout", "times out", "killed",
+		"OOMKilled", "segfault", "segmentation fault", "aborted", "CrashLoopBackOff", "crashed", "back-off",
+		"backoff", "unexpected", "undefined", "deadlock", "exceeded", "unreachable", "rejected", "forbidden",
+		"unauthorized", "violates", "violation", "mismatch", "missing", "broken pipe", "too many", "out of memory",
+		"overflow", "conflict", "Traceback", "uncaught", "unhandled", "expired", "corrupted", "is not valid",
+		"does not exist", "not allowed", "already in use", "exit code 1", "Exit status: 2", "ECONNREFUSED",
+		"EADDRINUSE", "TypeError", "NullPointerException", "x Error y", "oom\u212ailled", "miſſing",
+	}
+	for _, l := range lines {
+		if !errorWordRe.MatchString(l) {
+			t.Errorf("errorWordRe does not match %q: the case is wrong", l)
+		}
+		if !mayNameError(l) {
+			t.Errorf("mayNameError(%q) = false, but errorWordRe matches it", l)
+		}
+	}
+	parts := []string{"err", "or", "Ex", "ception", "E", "CONN", "RESET", "exit", " code ", "1", " ", ":", "-", "_", "!", "'",
+		"time", "d", "s", "out", "could", "n't", "not", "found", "no such", "back", "off", "fail", "ed", "x", "y", "INFO", "[", "]", "Error", "Kill", "ed", "\t", "é"}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 200000 {
+		var b strings.Builder
+		for range 1 + r.IntN(12) {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		l := b.String()
+		if errorWordRe.MatchString(l) && !mayNameError(l) {
+			t.Fatalf("mayNameError(%q) = false, but errorWordRe matches it", l)
+		}
+	}
+}
+
+// BenchmarkIsErrorLine checks the lines of a log: a few errors among
+// many lines of other output.
+func BenchmarkIsErrorLine(b *testing.B) {
+	lines := []string{
+		"2024-03-19T21:25:01Z INFO starting worker pool size=8 queue=invoices",
+		"level=info msg=\"listening on :8080\" service=api",
+		"GET /healthz 200 1.2ms",
+		"connecting to postgres at 10.0.3.7:5432 (attempt 3 of 5)",
+		"dial tcp 10.0.3.7:5432: connect: connection refused",
+		"    at Object.<anonymous> (/app/server.js:14:9)",
+		"$ docker compose up --build",
+		"Successfully built 3f2c1a9b7d4e and tagged api:latest",
+		"Error: Cannot find module 'sharp-linux-x64.node'",
+		"npm ERR! code ELIFECYCLE",
+		"compiled 42 files in 3.1s, wrote bundle to dist/app.js",
+		"The deployment rolled out to 3 of 3 replicas; waiting on readiness probes",
+	}
+	for b.Loop() {
+		for _, l := range lines {
+			isErrorLine(l)
 		}
 	}
 }
