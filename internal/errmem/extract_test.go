@@ -136,3 +136,22 @@ func BenchmarkIsErrorLine(b *testing.B) {
 		}
 	}
 }
+
+// MessagesFromBlock is FromBlock's lines made into messages by
+// NewMessage.
+func TestMessagesFromBlock(t *testing.T) {
+	for _, c := range []struct{ text, lang string }{
+		{"  INFO ok\n  Error: first at 10:02:03\nError: first at 11:04:05\nfatal: second\n", "log"},
+		{"just words\nmore words\n", "error"},
+		{"just words\n", "console"},
+		{"", "error"},
+	} {
+		var want []Message
+		for _, l := range FromBlock(c.text, c.lang) {
+			want = append(want, NewMessage(l))
+		}
+		if got := MessagesFromBlock(c.text, c.lang); !slices.Equal(got, want) {
+			t.Errorf("MessagesFromBlock(%q, %q) = %q, want %q", c.text, c.lang, got, want)
+		}
+	}
+}
