@@ -18,9 +18,10 @@ func TestNormalizeGuards(t *testing.T) {
 		"db-primary.internal:5432 refused", "main.go:42:7: undefined: x", "E11000 duplicate key error",
 	}
 	pieces := []string{" ", "  ", "\t", "\n", ":", "::", "-", "/", ".", "[", "]", "0x", "1f", "2026", "-03", "-14", "T09", ":30", ":00", "Z",
-		"127", "10", "255", "host", "api", "ERROR", "error:", "://", "http", "x2k9p", "7d4b9c8f6d", "abcdef12", "é", "\x1b[0m", "Mar", "  14", "<time>", "42"}
+		"127", "10", "255", "host", "api", "ERROR", "error:", "://", "http", "x2k9p", "7d4b9c8f6d", "abcdef12", "é", "\x1b[0m", "Mar", "  14", "<time>", "42",
+		"9", "1234", "12:3", "beef", "DEAD", "5432", "0.0", "/2026/", "-pod-", "a1b2c"}
 	r := rand.New(rand.NewPCG(7, 9))
-	for range 3000 {
+	for range 20000 {
 		var sb strings.Builder
 		for range r.IntN(16) {
 			sb.WriteString(pieces[r.IntN(len(pieces))])
@@ -30,6 +31,30 @@ func TestNormalizeGuards(t *testing.T) {
 	for _, m := range msgs {
 		if got, want := Normalize(m), normalize(m, false); got != want {
 			t.Errorf("Normalize(%q) = %q; every pattern gives %q", m, got, want)
+		}
+	}
+}
+
+// BenchmarkNormalize normalizes error lines as logs and entries write
+// them.
+func BenchmarkNormalize(b *testing.B) {
+	msgs := []string{
+		"Error: Cannot find module 'sharp-linux-x64.node'",
+		"dial tcp 10.0.3.7:5432: connect: connection refused",
+		"ERROR: deadlock detected (SQLSTATE 40P01)",
+		"x509: certificate has expired or is not yet valid: current time 2024-03-19T21:25:01Z is after 2024-03-01T00:00:00Z",
+		"npm ERR! code ELIFECYCLE",
+		"panic: runtime error: invalid memory address or nil pointer dereference",
+		"Error: error acquiring the state lock: ConditionalCheckFailedException",
+		"kafka: client has run out of available brokers to talk to",
+		"upstream timed out (110: Connection timed out) while reading response header from upstream, client: 172.18.0.1, server: api.example.com",
+		"pod api-7d4b9c8f6d-x2k9p in CrashLoopBackOff: Back-off restarting failed container",
+		"fatal error: all goroutines are asleep - deadlock!",
+		"TypeError: Cannot read properties of undefined (reading 'map') at /app/src/components/List.tsx:42:17",
+	}
+	for b.Loop() {
+		for _, m := range msgs {
+			Normalize(m)
 		}
 	}
 }
