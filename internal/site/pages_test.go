@@ -338,19 +338,29 @@ The body of a.
 </article>`},
 		{`<article class="none">{{.Title}}</article>`, `<article class="none">First &lt;one&gt;</article>`},
 	} {
-		src := writeSite(t, entries)
-		text, _ := partialsWith(t, "entry-full", c.full)
-		addFiles(t, src, "-- layouts/partials.html --\n"+text)
-		out := filepath.Join(t.TempDir(), "public")
-		mustBuild(t, src, out)
-		page, err := os.ReadFile(filepath.Join(out, "log", "index.html"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(page), c.want) {
+		if page := streamWith(t, entries, c.full); !strings.Contains(page, c.want) {
 			t.Errorf("the stream lacks %s:\n%s", c.want, page)
 		}
 	}
+}
+
+// streamWith builds the log of the txtar archive entries, with "entry-full"
+// replaced by full unless it is "", and returns the first page of its
+// stream.
+func streamWith(t *testing.T, entries, full string) string {
+	t.Helper()
+	src := writeSite(t, entries)
+	if full != "" {
+		text, _ := partialsWith(t, "entry-full", full)
+		addFiles(t, src, "-- layouts/partials.html --\n"+text)
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	mustBuild(t, src, out)
+	page, err := os.ReadFile(filepath.Join(out, "log", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(page)
 }
 
 // A stream page shows each body once, its ids namespaced, whatever its
@@ -387,24 +397,14 @@ Again [why](#why).
 		{"cut", `<article>{{printf "%.12s" .Body}}</article>`, `<article>&lt;h2 id=&#34;a--w</article>`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			src := writeSite(t, entries)
-			if c.full != "" {
-				text, _ := partialsWith(t, "entry-full", c.full)
-				addFiles(t, src, "-- layouts/partials.html --\n"+text)
-			}
-			out := filepath.Join(t.TempDir(), "public")
-			mustBuild(t, src, out)
-			page, err := os.ReadFile(filepath.Join(out, "log", "index.html"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.Contains(string(page), "\x00") || strings.Contains(string(page), "shiplog:stream") {
+			page := streamWith(t, entries, c.full)
+			if strings.Contains(page, "\x00") || strings.Contains(page, "shiplog:stream") {
 				t.Errorf("the stream shows a mark:\n%s", page)
 			}
-			if !strings.Contains(string(page), c.want) {
+			if !strings.Contains(page, c.want) {
 				t.Errorf("the stream lacks %s:\n%s", c.want, page)
 			}
-			if c.full == "" && !strings.Contains(string(page), `<a href="#b--why">why</a>`) {
+			if c.full == "" && !strings.Contains(page, `<a href="#b--why">why</a>`) {
 				t.Errorf("the stream does not link to b's own heading:\n%s", page)
 			}
 		})
