@@ -1,8 +1,9 @@
 package feed
 
 import (
-	"bytes"
-	"encoding/json"
+	"slices"
+
+	"github.com/shiplog/shiplog/internal/jsonstr"
 )
 
 // JSONVersion is the JSON Feed version written.
@@ -83,13 +84,84 @@ func AppendJSON(dst []byte, f *Feed, self string) []byte {
 		}
 		jf.Items = append(jf.Items, ji)
 	}
-	buf := bytes.NewBuffer(dst[:0])
-	buf.Grow(p.size())
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(jf); err != nil {
-		// Only strings, slices and structs of them are encoded; this cannot fail.
-		panic("feed: encode JSON Feed: " + err.Error())
+	return appendJSONFeed(slices.Grow(dst[:0], p.size()), &jf)
+}
+
+// appendJSONFeed appends jf as encoding/json's Encoder writes it with
+// SetEscapeHTML(false), without its reflection: fields in their order,
+// the empty ones that say omitempty left out, and a newline at the end
+// (TestJSONMatchesEncoder holds it to the Encoder, every field set or
+// not). BenchmarkJSON, 20 entries of 15 KB: 266 µs through encoding/json,
+// 220 µs so; most of either is escaping the content.
+func appendJSONFeed(b []byte, jf *jsonFeed) []byte {
+	b = append(b, `{"version":`...)
+	b = jsonstr.Append(b, jf.Version)
+	b = append(b, `,"title":`...)
+	b = jsonstr.Append(b, jf.Title)
+	b = field(b, "home_page_url", jf.HomePageURL)
+	b = field(b, "feed_url", jf.FeedURL)
+	b = field(b, "description", jf.Description)
+	b = field(b, "icon", jf.Icon)
+	b = field(b, "language", jf.Language)
+	b = authors(b, jf.Authors)
+	b = append(b, `,"items":[`...)
+	for i, it := range jf.Items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":`...)
+		b = jsonstr.Append(b, it.ID)
+		b = field(b, "url", it.URL)
+		b = field(b, "title", it.Title)
+		b = field(b, "content_html", it.ContentHTML)
+		b = field(b, "content_text", it.ContentText)
+		b = field(b, "summary", it.Summary)
+		b = field(b, "image", it.Image)
+		b = field(b, "date_published", it.DatePublished)
+		b = field(b, "date_modified", it.DateModified)
+		b = authors(b, it.Authors)
+		if len(it.Tags) > 0 {
+			b = append(b, `,"tags":[`...)
+			for k, t := range it.Tags {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = jsonstr.Append(b, t)
+			}
+			b = append(b, ']')
+		}
+		b = append(b, '}')
 	}
-	return buf.Bytes()
+	return append(b, "]}\n"...)
+}
+
+// field appends ,"name":value unless value is empty (omitempty).
+func field(b []byte, name, value string) []byte {
+	if value == "" {
+		return b
+	}
+	b = append(append(append(b, ',', '"'), name...), '"', ':')
+	return jsonstr.Append(b, value)
+}
+
+// authors appends ,"authors":[…] unless there are none (omitempty).
+func authors(b []byte, as []jsonAuthor) []byte {
+	if len(as) == 0 {
+		return b
+	}
+	b = append(b, `,"authors":[`...)
+	for i, a := range as {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		n := len(b)
+		b = field(b, "name", a.Name)
+		b = field(b, "url", a.URL)
+		if len(b) > n {
+			b = append(b[:n], b[n+1:]...) // the first field's comma
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
 }

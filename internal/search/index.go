@@ -41,6 +41,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/shiplog/shiplog/internal/jsonstr"
 )
 
 // Version is the index format; search.js refuses another.
@@ -479,7 +481,7 @@ func appendShard(dst []byte, terms []*postings) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, p.term)
+		dst = jsonstr.Append(dst, p.term)
 	}
 	dst = append(dst, `],"p":[`...)
 	for i, p := range terms {
@@ -504,60 +506,6 @@ func shardSize(terms []*postings) int {
 }
 
 var shardBufs = sync.Pool{New: func() any { return new([]byte) }}
-
-// appendJSONString appends s as a JSON string, escaped as encodeJSON's
-// encoder escapes it (HTML characters left as they are).
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= ' ' && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
 
 // shardFile is a shard as Files last wrote it: terms[first…last], count
 // of them. It is stale once one of them changed.
@@ -676,17 +624,17 @@ func Fragment(d Doc, opts Options) []byte {
 	// Written as encoding/json writes a fragment{…} (TestFragmentIsJSON),
 	// at its size: it was a tenth of a 10k build's search index.
 	out := make([]byte, 0, len(x)+len(d.URL)+len(d.Title)+len(d.Kind)+len(d.KindLabel)+len(d.Project)+96)
-	out = appendJSONString(append(out, `{"u":`...), d.URL)
-	out = appendJSONString(append(out, `,"t":`...), d.Title)
-	out = appendJSONString(append(out, `,"d":`...), date)
-	out = appendJSONString(append(out, `,"dl":`...), dateLabel)
-	out = appendJSONString(append(out, `,"k":`...), d.Kind)
-	out = appendJSONString(append(out, `,"kl":`...), d.KindLabel)
+	out = jsonstr.Append(append(out, `{"u":`...), d.URL)
+	out = jsonstr.Append(append(out, `,"t":`...), d.Title)
+	out = jsonstr.Append(append(out, `,"d":`...), date)
+	out = jsonstr.Append(append(out, `,"dl":`...), dateLabel)
+	out = jsonstr.Append(append(out, `,"k":`...), d.Kind)
+	out = jsonstr.Append(append(out, `,"kl":`...), d.KindLabel)
 	if d.Project != "" {
-		out = appendJSONString(append(out, `,"p":`...), d.Project)
+		out = jsonstr.Append(append(out, `,"p":`...), d.Project)
 	}
 	// x is read here and nowhere else, before its buffer goes back.
-	out = appendJSONString(append(out, `,"x":`...), unsafe.String(unsafe.SliceData(x), len(x)))
+	out = jsonstr.Append(append(out, `,"x":`...), unsafe.String(unsafe.SliceData(x), len(x)))
 	out = append(out, '}')
 	if cap(text) <= 1<<20 {
 		*buf = text
