@@ -181,14 +181,14 @@ func parseMapping(line []byte) (mapping, bool) {
 			rest = rest[1:]
 			continue
 		}
-		end := indexByte(rest, ' ')
-		if end < 0 {
-			end = len(rest)
+		k := indexByte(rest, ' ')
+		if k < 0 {
+			k = len(rest)
 		}
 		if n == len(fields) {
 			return mapping{}, false
 		}
-		fields[n], rest, n = rest[:end], rest[end:], n+1
+		fields[n], rest, n = rest[:k], rest[k:], n+1
 	}
 	if n != 3 || string(fields[2]) != "0" {
 		return mapping{}, false
@@ -230,25 +230,25 @@ func indexByte(b []byte, c byte) int {
 // thpOnRequest reports whether transparent huge pages are in "madvise"
 // mode.
 func thpOnRequest() bool {
-	return contains(readSmall("/sys/kernel/mm/transparent_hugepage/enabled"), "[madvise]")
+	return contains(readAll("/sys/kernel/mm/transparent_hugepage/enabled"), "[madvise]")
 }
 
 // strictOvercommit reports whether the kernel charges mapped memory when
 // it is mapped (vm.overcommit_memory = 2), or cannot tell.
 func strictOvercommit() bool {
-	mode := readSmall("/proc/sys/vm/overcommit_memory")
+	mode := readAll("/proc/sys/vm/overcommit_memory")
 	return len(mode) == 0 || mode[0] == '2'
 }
 
-// readAll returns a file of /proc whole, up to 1 MiB, nil when it cannot:
-// os.ReadFile without os.
+// readAll returns a file of /proc or /sys whole, up to 1 MiB, nil when it
+// cannot: os.ReadFile without os (see the package comment).
 func readAll(path string) []byte {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return nil
 	}
 	defer syscall.Close(fd)
-	buf := make([]byte, 0, 16<<10)
+	buf := make([]byte, 0, 512)
 	for len(buf) < 1<<20 {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
@@ -260,22 +260,6 @@ func readAll(path string) []byte {
 		buf = buf[:len(buf)+n]
 	}
 	return buf
-}
-
-// readSmall returns the start of a small file, nil when it cannot: what
-// os.ReadFile would, without importing os (see the package comment).
-func readSmall(path string) []byte {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return nil
-	}
-	defer syscall.Close(fd)
-	buf := make([]byte, 256)
-	n, err := syscall.Read(fd, buf)
-	if err != nil || n < 0 {
-		return nil
-	}
-	return buf[:n]
 }
 
 // contains is bytes.Contains; the package keeps to runtime, sync, syscall
