@@ -61,32 +61,16 @@ func Lines(text string) []string {
 	return out
 }
 
-// FromBlock returns the error messages of a fenced block in an entry.
-// A block tagged error or stacktrace is an error by its author's word:
-// when none of its lines looks like one, its first line is the message.
-// A log or console block holds other output too, so only its error
-// lines count.
-func FromBlock(text, lang string) []string {
-	var out []string
-	fromBlock(text, lang, func(line, _ string) { out = append(out, line) })
-	return out
-}
-
-// MessagesFromBlock is FromBlock's messages as NewMessage makes them,
-// with the signatures FromBlock computes to tell them apart: computed
-// again, they were a third of what the error memory cost a build.
-func MessagesFromBlock(text, lang string) []Message {
-	var out []Message
-	fromBlock(text, lang, func(line, sig string) {
-		out = append(out, Message{Text: strings.Clone(strings.TrimSpace(line)), Signature: strings.Clone(sig)})
-	})
-	return out
-}
-
-// fromBlock calls add with each of FromBlock's messages and its
-// signature.
-func fromBlock(text, lang string, add func(line, sig string)) {
+// FromBlock returns the error messages of a fenced block in an entry,
+// as NewMessage makes them. A block tagged error or stacktrace is an
+// error by its author's word: when none of its lines looks like one, its
+// first line is the message. A log or console block holds other output
+// too, so only its error lines count. The signature that tells a
+// block's lines apart is the message's: computed again by NewMessage,
+// signatures were a third of what the error memory cost a build.
+func FromBlock(text, lang string) []Message {
 	lines := splitLines(text)
+	var out []Message
 	seen := map[string]bool{}
 	for _, l := range lines {
 		if !isErrorLine(l) {
@@ -94,16 +78,17 @@ func fromBlock(text, lang string, add func(line, sig string)) {
 		}
 		if sig := Normalize(l); !seen[sig] {
 			seen[sig] = true
-			add(l, sig)
+			out = append(out, newMessage(l, sig))
 		}
 	}
-	if len(seen) == 0 && len(lines) > 0 {
+	if len(out) == 0 && len(lines) > 0 {
 		switch strings.ToLower(lang) {
 		case "log", "console":
 		default:
-			add(lines[0], Normalize(lines[0]))
+			out = []Message{NewMessage(lines[0])}
 		}
 	}
+	return out
 }
 
 // splitLines returns the non-blank lines of text without colour codes,

@@ -68,9 +68,14 @@ func TestFromBlock(t *testing.T) {
 		{"console", "$ docker run app\nexec /docker-entrypoint.sh: exec format error\n$ echo $?", []string{"exec /docker-entrypoint.sh: exec format error"}},
 		{"error", "", nil},
 		{"console", "$ docker exec storefront env | grep VITE\nVITE_API_URL=https://api.example\nEvery endpoint answered", nil},
+		{"log", "  Error: first at 10:02:03\nError: first at 11:04:05\n\tfatal: second", []string{"Error: first at 10:02:03", "fatal: second"}},
 	} {
-		if got := FromBlock(c.in, c.lang); !slices.Equal(got, c.want) {
-			t.Errorf("FromBlock(%q, %q)\n got %q\nwant %q", c.in, c.lang, got, c.want)
+		var want []Message
+		for _, l := range c.want {
+			want = append(want, NewMessage(l))
+		}
+		if got := FromBlock(c.in, c.lang); !slices.Equal(got, want) {
+			t.Errorf("FromBlock(%q, %q)\n got %q\nwant %q", c.in, c.lang, got, want)
 		}
 	}
 }
@@ -133,25 +138,6 @@ func BenchmarkIsErrorLine(b *testing.B) {
 	for b.Loop() {
 		for _, l := range lines {
 			isErrorLine(l)
-		}
-	}
-}
-
-// MessagesFromBlock is FromBlock's lines made into messages by
-// NewMessage.
-func TestMessagesFromBlock(t *testing.T) {
-	for _, c := range []struct{ text, lang string }{
-		{"  INFO ok\n  Error: first at 10:02:03\nError: first at 11:04:05\nfatal: second\n", "log"},
-		{"just words\nmore words\n", "error"},
-		{"just words\n", "console"},
-		{"", "error"},
-	} {
-		var want []Message
-		for _, l := range FromBlock(c.text, c.lang) {
-			want = append(want, NewMessage(l))
-		}
-		if got := MessagesFromBlock(c.text, c.lang); !slices.Equal(got, want) {
-			t.Errorf("MessagesFromBlock(%q, %q) = %q, want %q", c.text, c.lang, got, want)
 		}
 	}
 }

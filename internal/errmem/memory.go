@@ -27,8 +27,11 @@ type Message struct {
 // NewMessage returns text with its signature. Both are copies, never
 // slices of text: a message lives as long as the memory, and a slice
 // would keep whatever text was cut from (a whole rendered entry) alive.
-func NewMessage(text string) Message {
-	return Message{Text: strings.Clone(strings.TrimSpace(text)), Signature: strings.Clone(Normalize(text))}
+func NewMessage(text string) Message { return newMessage(text, Normalize(text)) }
+
+// newMessage is NewMessage with text's signature known.
+func newMessage(text, sig string) Message {
+	return Message{Text: strings.Clone(strings.TrimSpace(text)), Signature: strings.Clone(sig)}
 }
 
 // AddMessage adds text to e unless e has a message of that signature.

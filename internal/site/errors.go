@@ -48,7 +48,7 @@ func memoryEntryWith(e *content.Entry, lesson string, fromBlocks []errmem.Messag
 func blockMessages(blocks []errorBlock) []errmem.Message {
 	var msgs []errmem.Message
 	for _, b := range blocks {
-		msgs = append(msgs, errmem.MessagesFromBlock(b.Text, b.Lang)...)
+		msgs = append(msgs, errmem.FromBlock(b.Text, b.Lang)...)
 	}
 	return msgs
 }
