@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/shiplog/shiplog/internal/buildcache"
 	"github.com/shiplog/shiplog/internal/diag"
@@ -70,14 +69,14 @@ func (b *builder) renderMarkdown(d markdown.Doc) (res *markdown.Result, k, sum b
 	if b.cache != nil {
 		// A cache that cannot be written only makes the next build slower.
 		var perr error
-		buf := encodeBufs.Get().(*[]byte)
+		// Encoded into scratch: the cache copies it (a buffer made for
+		// each render was 9 MB of a cold 1k build's garbage).
+		buf := getScratch()
 		*buf = appendRendered((*buf)[:0], res, qs)
 		if sum, perr = b.cache.Store(k, *buf); perr != nil {
 			sum = buildcache.Key{} // not in the cache: nothing may count on it
 		}
-		if cap(*buf) <= 1<<20 {
-			encodeBufs.Put(buf)
-		}
+		putScratch(buf)
 	}
 	return res, k, sum, nil
 }
@@ -166,11 +165,6 @@ func renderedHTML(data []byte) ([]byte, error) {
 	html := d.bytes()
 	return html, d.err
 }
-
-// encodeBufs hold encoded renders on their way into the cache, which
-// copies them: a buffer made for each was 9 MB of a cold 1k build's
-// garbage.
-var encodeBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // appendRendered appends r and the questions asked while rendering it,
 // encoded for the cache, to buf.

@@ -289,13 +289,11 @@ func scanBody(h string) bodyScan {
 	// The text is gathered in a buffer kept between scans and copied out
 	// once, at its size: a builder grown by doubling allocated about
 	// twice the text of every body of the log.
-	buf := scanBufs.Get().(*[]byte)
+	buf := getScratch()
 	text := (*buf)[:0]
 	defer func() {
-		if cap(text) <= 1<<20 {
-			*buf = text
-			scanBufs.Put(buf)
-		}
+		*buf = text
+		putScratch(buf)
 	}()
 	var inError, inCode, inHeading bool
 	var lang, headingID string
@@ -378,7 +376,20 @@ func scanBody(h string) bodyScan {
 	return s
 }
 
-var scanBufs = sync.Pool{New: func() any { return new([]byte) }}
+// scratch holds byte buffers that a step fills and copies out of before
+// it is done with them: the text of a body as it is scanned, a render as
+// it goes into the cache.
+var scratch = sync.Pool{New: func() any { return new([]byte) }}
+
+func getScratch() *[]byte { return scratch.Get().(*[]byte) }
+
+// putScratch hands buf back, unless one odd body grew it past a
+// megabyte.
+func putScratch(buf *[]byte) {
+	if cap(*buf) <= 1<<20 {
+		scratch.Put(buf)
+	}
+}
 
 // attr returns the value of attribute name in a tag's text.
 func attr(tag, name string) string {
